@@ -1,0 +1,40 @@
+"""The sales service as an ASGI app: what every worker process serves.
+
+The layers of a request, outermost first: request logging (with the trace id) -> Litestar's
+routing and exception handlers -> route handler in an app domain.
+"""
+
+import os
+
+from litestar.types import ASGIApp
+
+from acme_sales import __version__
+from acme_sales.api.services.sales import config, routes
+from acme_sales.app.domain.checkapp import routes as checkapp
+from acme_sales.app.sdk.mid.errors import exception_handlers
+from acme_sales.app.sdk.mid.logging import RequestLogging
+from acme_sales.foundation import logger, web
+from acme_sales.foundation.logger import Logger
+from acme_sales.foundation.sqldb.database import Database
+
+
+def create_app() -> ASGIApp:
+    """Granian's factory, run in each worker: the supervisor exported the config to the environment."""
+    cfg = config.load(argv=(), environ=os.environ)
+    logger.configure(service=config.SERVICE, level=cfg.log.level, fmt=cfg.log.format)
+    return build_app(cfg, log=logger.get_logger())
+
+
+def build_app(cfg: config.SalesConfig, *, log: Logger) -> ASGIApp:
+    """Wire the service: open Postgres at startup, close it at shutdown, mount the routes."""
+    db = Database(cfg.db)
+    app = web.new_app(
+        title="Acme Sales sales API",
+        version=__version__,
+        route_handlers=routes.mount(build=cfg.build, db=db, log=log),
+        exception_handlers=exception_handlers(log),
+        on_startup=[db.open],
+        on_shutdown=[db.close],
+        cors_allowed_origins=cfg.web.cors_allowed_origins,
+    )
+    return RequestLogging(app, log=log, quiet_paths=checkapp.PATHS)

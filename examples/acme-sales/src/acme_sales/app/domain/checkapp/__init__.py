@@ -1,0 +1,1 @@
+"""Liveness and readiness: is the process up, can it serve."""

@@ -1,0 +1,1 @@
+"""Pieces every app domain shares: the error model and the middleware."""

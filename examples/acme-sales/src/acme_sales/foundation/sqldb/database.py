@@ -1,0 +1,39 @@
+"""A database a service holds from startup to shutdown: the pool plus its readiness check."""
+
+from datetime import timedelta
+
+import asyncpg
+
+from acme_sales.foundation.sqldb.config import DBConfig
+from acme_sales.foundation.sqldb.pool import open_pool
+from acme_sales.foundation.sqldb.status import status_check
+
+
+class Database:
+    """Routes are built before the event loop runs; the pool is opened inside it, at startup.
+
+    Handlers hold the Database and reach the pool through it once the app has started.
+    """
+
+    def __init__(self, cfg: DBConfig, *, ready_deadline: timedelta = timedelta(seconds=1)) -> None:
+        self.cfg = cfg
+        self.ready_deadline = ready_deadline
+        self._pool: asyncpg.Pool[asyncpg.Record] | None = None
+
+    @property
+    def pool(self) -> asyncpg.Pool[asyncpg.Record]:
+        if self._pool is None:
+            raise RuntimeError("the database is used before startup opened it")
+        return self._pool
+
+    async def open(self) -> None:
+        self._pool = await open_pool(self.cfg)
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+    async def status_check(self) -> None:
+        """Raise DatabaseNotReadyError unless Postgres answers within the readiness deadline."""
+        await status_check(self.pool, self.ready_deadline)

@@ -1,0 +1,54 @@
+"""Opening the connection pool."""
+
+from urllib.parse import quote
+
+import asyncpg
+
+from acme_sales.foundation.logger import get_logger
+from acme_sales.foundation.sqldb.config import DBConfig
+
+_log = get_logger(component="sqldb")
+
+# Failures that mean "the database is not answering yet" rather than "the settings are wrong".
+_UNREACHABLE = (OSError, TimeoutError, asyncpg.PostgresError)
+
+
+def dsn(cfg: DBConfig) -> str:
+    """The connection URL without the password, so it can be logged and shown in errors."""
+    user = quote(cfg.user, safe="")
+    name = quote(cfg.name, safe="")
+    sslmode = "require" if cfg.tls else "disable"
+    return f"postgresql://{user}@{cfg.host}:{cfg.port}/{name}?sslmode={sslmode}"
+
+
+async def open_pool(
+    cfg: DBConfig, *, application_name: str = "acme-sales"
+) -> asyncpg.Pool[asyncpg.Record]:
+    """A pool on the database in `cfg`; it opens even while the database is down.
+
+    When the database answers, the pool starts with `pool_min_size` connections. When it does not,
+    the pool starts empty and connects on demand, so a service can start before its database;
+    `status_check` is what tells whether the database answers.
+    """
+    try:
+        return await _create_pool(cfg, application_name, min_size=cfg.pool_min_size)
+    except _UNREACHABLE as err:
+        _log.warning(
+            "database not answering yet, the pool starts empty",
+            dsn=dsn(cfg),
+            error=str(err) or type(err).__name__,
+        )
+    return await _create_pool(cfg, application_name, min_size=0)
+
+
+async def _create_pool(
+    cfg: DBConfig, application_name: str, *, min_size: int
+) -> asyncpg.Pool[asyncpg.Record]:
+    return await asyncpg.create_pool(
+        dsn(cfg),
+        password=cfg.password,
+        min_size=min_size,
+        max_size=cfg.pool_max_size,
+        timeout=cfg.connect_timeout.total_seconds(),
+        server_settings={"timezone": "UTC", "application_name": application_name},
+    )

@@ -1,0 +1,1 @@
+"""The sales service: the API the project exists for."""

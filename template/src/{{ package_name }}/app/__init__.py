@@ -1,0 +1,1 @@
+"""HTTP <-> business translation: handlers, JSON models, middleware, the error model."""

@@ -1,0 +1,1 @@
+"""One package per domain, each the HTTP face of a business domain."""

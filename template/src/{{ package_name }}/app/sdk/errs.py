@@ -1,0 +1,104 @@
+"""The one error model every failure is answered with.
+
+On the wire: `{"code": "not_found", "message": "user not found"}`; validation failures add
+`"fields": [{"field": "email", "error": "..."}]`. Codes follow gRPC's names (as the reference
+service does) and each maps to one HTTP status. Internal errors never show their message to the
+client: it is logged, and the client sees "internal server error".
+"""
+
+from collections.abc import Sequence
+from enum import StrEnum
+
+import msgspec
+
+
+class ErrCode(StrEnum):
+    CANCELED = "canceled"
+    UNKNOWN = "unknown"
+    INVALID_ARGUMENT = "invalid_argument"
+    DEADLINE_EXCEEDED = "deadline_exceeded"
+    NOT_FOUND = "not_found"
+    ALREADY_EXISTS = "already_exists"
+    PERMISSION_DENIED = "permission_denied"
+    RESOURCE_EXHAUSTED = "resource_exhausted"
+    FAILED_PRECONDITION = "failed_precondition"
+    ABORTED = "aborted"
+    OUT_OF_RANGE = "out_of_range"
+    UNIMPLEMENTED = "unimplemented"
+    INTERNAL = "internal"
+    UNAVAILABLE = "unavailable"
+    DATA_LOSS = "data_loss"
+    UNAUTHENTICATED = "unauthenticated"
+    TOO_MANY_REQUESTS = "too_many_requests"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+
+    @property
+    def http_status(self) -> int:
+        return _HTTP_STATUS[self]
+
+
+_HTTP_STATUS: dict[ErrCode, int] = {
+    ErrCode.CANCELED: 504,
+    ErrCode.UNKNOWN: 500,
+    ErrCode.INVALID_ARGUMENT: 400,
+    ErrCode.DEADLINE_EXCEEDED: 504,
+    ErrCode.NOT_FOUND: 404,
+    ErrCode.ALREADY_EXISTS: 409,
+    ErrCode.PERMISSION_DENIED: 403,
+    ErrCode.RESOURCE_EXHAUSTED: 429,
+    ErrCode.FAILED_PRECONDITION: 400,
+    ErrCode.ABORTED: 409,
+    ErrCode.OUT_OF_RANGE: 400,
+    ErrCode.UNIMPLEMENTED: 501,
+    ErrCode.INTERNAL: 500,
+    ErrCode.UNAVAILABLE: 503,
+    ErrCode.DATA_LOSS: 500,
+    ErrCode.UNAUTHENTICATED: 401,
+    ErrCode.TOO_MANY_REQUESTS: 429,
+    ErrCode.METHOD_NOT_ALLOWED: 405,
+}
+
+# Codes whose message may describe the server's insides: the client gets this instead.
+MASKED_CODES = frozenset({ErrCode.UNKNOWN, ErrCode.INTERNAL, ErrCode.DATA_LOSS})
+MASKED_MESSAGE = "internal server error"
+
+
+class FieldError(msgspec.Struct, frozen=True):
+    """Why one input field was refused."""
+
+    field: str
+    error: str
+
+
+class Error(Exception):
+    """A failure the app layer answers with a known code and a message meant for the client."""
+
+    def __init__(self, code: ErrCode, message: str, *, fields: Sequence[FieldError] = ()) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.fields = tuple(fields)
+
+    @classmethod
+    def invalid_fields(cls, fields: Sequence[FieldError]) -> "Error":
+        """A validation failure naming each refused field."""
+        names = ", ".join(sorted({f.field for f in fields}))
+        return cls(ErrCode.INVALID_ARGUMENT, f"invalid input: {names}", fields=fields)
+
+    def __repr__(self) -> str:
+        return f"Error({self.code.value!r}, {self.message!r}, fields={list(self.fields)!r})"
+
+
+class ErrorResponse(msgspec.Struct, frozen=True, omit_defaults=True):
+    """The JSON body of every error response."""
+
+    code: ErrCode
+    message: str
+    fields: tuple[FieldError, ...] = ()
+
+
+def to_response(err: Error) -> ErrorResponse:
+    """The body the client sees for `err`: masked when the code may leak internals."""
+    if err.code in MASKED_CODES:
+        return ErrorResponse(code=err.code, message=MASKED_MESSAGE)
+    return ErrorResponse(code=err.code, message=err.message, fields=err.fields)

@@ -1,0 +1,1 @@
+"""Business rules on strong types; knows nothing of HTTP."""

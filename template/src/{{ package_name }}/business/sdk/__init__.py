@@ -1,0 +1,1 @@
+"""Support that every business domain shares, such as the database migrations."""

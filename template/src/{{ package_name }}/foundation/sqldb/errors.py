@@ -1,0 +1,42 @@
+"""Database failures with names the business layer can catch without knowing asyncpg."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import asyncpg
+
+
+class DBError(Exception):
+    """Base of every error this package raises."""
+
+
+class NotFoundError(DBError):
+    """The query matched no rows."""
+
+    def __init__(self) -> None:
+        super().__init__("no rows in result set")
+
+
+class DuplicateEntryError(DBError):
+    """A row would repeat a value that a unique constraint forbids (SQLSTATE 23505)."""
+
+    def __init__(self, constraint: str, table: str) -> None:
+        self.constraint = constraint
+        self.table = table
+        # The server's detail ("Key (email)=(...)") holds user data, so it stays out of the text.
+        super().__init__(f"duplicate entry in {table or 'table'} violates unique {constraint!r}")
+
+
+class UndefinedTableError(DBError):
+    """The query names a table that does not exist (SQLSTATE 42P01): usually a missing migration."""
+
+
+@contextmanager
+def translate_errors() -> Iterator[None]:
+    """Re-raise the asyncpg errors callers act on as this package's named errors."""
+    try:
+        yield
+    except asyncpg.UniqueViolationError as err:
+        raise DuplicateEntryError(err.constraint_name or "", err.table_name or "") from err
+    except asyncpg.UndefinedTableError as err:
+        raise UndefinedTableError(str(err)) from err

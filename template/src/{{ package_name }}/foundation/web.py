@@ -1,0 +1,53 @@
+"""Litestar glue: one way to build an app, with the settings every service shares.
+
+Services pass their routes, exception handlers and lifespan hooks explicitly; nothing is found by
+scanning or registered as a side effect of an import.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from litestar import Litestar
+from litestar.config.cors import CORSConfig
+from litestar.datastructures import ResponseHeader
+from litestar.openapi import OpenAPIConfig
+from litestar.types import ControllerRouterHandler, ExceptionHandlersMap, LifespanHook
+
+# Browsers must keep using HTTPS for this host for two years (what the reference service sends).
+HSTS = ResponseHeader(
+    name="Strict-Transport-Security", value="max-age=63072000; includeSubDomains; preload"
+)
+CORS_METHODS: Sequence[Any] = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+CORS_HEADERS = ("Accept", "Content-Type", "Content-Length", "Accept-Encoding", "Authorization")
+
+
+def new_app(
+    *,
+    title: str,
+    version: str,
+    route_handlers: Sequence[ControllerRouterHandler],
+    exception_handlers: ExceptionHandlersMap,
+    on_startup: Sequence[LifespanHook] = (),
+    on_shutdown: Sequence[LifespanHook] = (),
+    cors_allowed_origins: Sequence[str] = (),
+) -> Litestar:
+    """A Litestar app that logs nothing itself (the service's middleware does) and sends HSTS."""
+    cors = None
+    if cors_allowed_origins:
+        cors = CORSConfig(
+            allow_origins=list(cors_allowed_origins),
+            allow_methods=list(CORS_METHODS),
+            allow_headers=list(CORS_HEADERS),
+            max_age=86400,
+        )
+    return Litestar(
+        route_handlers=route_handlers,
+        exception_handlers=exception_handlers,
+        on_startup=on_startup,
+        on_shutdown=on_shutdown,
+        cors_config=cors,
+        response_headers=[HSTS],
+        openapi_config=OpenAPIConfig(title=title, version=version, path="/docs"),
+        logging_config=None,
+        debug=False,
+    )

@@ -1,0 +1,185 @@
+"""The default render: nothing left unrendered, and (slow) its whole toolchain passes."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from rendering import GENERATED_NAMES, iter_files, read_answers
+
+if TYPE_CHECKING:
+    from conftest import Run, Runner
+
+# --- unrendered Jinja ---------------------------------------------------------------------------
+
+# Delimiters that, left in a rendered file or path, mean something escaped rendering (a template
+# file missing its .jinja suffix, a {% raw %} block gone wrong, a typo in a path name).
+JINJA_MARKERS = ("{{", "}}", "{%", "%}")
+
+# Legitimate delimiter-like text in rendered output. Each entry is
+#     (glob over the rendered path relative to the project root, regex, why)
+# Before a file is scanned, every match of the regex in files matching the glob is blanked out;
+# whatever delimiter remains is reported. `*` in the glob also matches `/`. Keep entries narrow
+# (a specific file or directory, an anchored regex) and say why; an entry that no longer matches
+# anything fails test_allowlist_entries_are_used, so the list cannot rot. Examples:
+#     (".github/workflows/*.yml", r"\$\{\{[^}]*\}\}", "GitHub Actions expressions ${{ ... }}")
+#     ("src/*/api/*.py", r'f"[^"\n]*\{\{[^"\n]*\}\}[^"\n]*"', "f-string with literal braces")
+ALLOWED_DELIMITERS: list[tuple[str, str, str]] = []
+
+
+def _allowed_for(rel: str) -> list[str]:
+    return [regex for glob, regex, _ in ALLOWED_DELIMITERS if fnmatch.fnmatchcase(rel, glob)]
+
+
+def find_unrendered(project: Path) -> list[str]:
+    """Every leftover Jinja delimiter in the file contents and paths under ``project``."""
+    problems: list[str] = []
+    for path in sorted(project.rglob("*")):
+        rel = path.relative_to(project)
+        if any(part in GENERATED_NAMES for part in rel.parts):
+            continue
+        if any(marker in rel.as_posix() for marker in JINJA_MARKERS):
+            problems.append(f"{rel}: Jinja delimiter in the path")
+        if path.name.endswith(".jinja"):
+            problems.append(f"{rel}: .jinja suffix survived rendering")
+    for rel in iter_files(project):
+        try:
+            text = (project / rel).read_text(encoding="utf-8")
+        except (UnicodeDecodeError, IsADirectoryError):
+            continue  # binary files are copied verbatim, never rendered
+        for regex in _allowed_for(rel.as_posix()):
+            text = re.sub(regex, lambda match: " " * len(match.group()), text)
+        for number, line in enumerate(text.splitlines(), start=1):
+            if any(marker in line for marker in JINJA_MARKERS):
+                problems.append(f"{rel}:{number}: {line.strip()}")
+    return problems
+
+
+def test_no_unrendered_jinja(default_render: Path) -> None:
+    problems = find_unrendered(default_render)
+    assert not problems, (
+        "unrendered Jinja in the default render (if legitimate, add a narrow entry to "
+        "ALLOWED_DELIMITERS in tests/test_render.py):\n  " + "\n  ".join(problems)
+    )
+
+
+def test_allowlist_entries_are_used(default_render: Path) -> None:
+    unused = [
+        (glob, regex, why)
+        for glob, regex, why in ALLOWED_DELIMITERS
+        if not any(
+            re.search(regex, (default_render / rel).read_text(encoding="utf-8", errors="replace"))
+            for rel in iter_files(default_render)
+            if fnmatch.fnmatchcase(rel.as_posix(), glob)
+        )
+    ]
+    assert not unused, f"ALLOWED_DELIMITERS entries that match nothing, remove them: {unused}"
+
+
+def test_detector_finds_leftovers(tmp_path: Path) -> None:
+    """The scan itself works: a leftover in content, in a path, and a .jinja suffix."""
+    (tmp_path / "{{ package_name }}").mkdir()
+    (tmp_path / "{{ package_name }}" / "x.py").write_text("ok\n", encoding="utf-8")
+    (tmp_path / "README.md.jinja").write_text("fine\n", encoding="utf-8")
+    (tmp_path / "a.toml").write_text('name = "{{ project_slug }}"\n', encoding="utf-8")
+    (tmp_path / "b.txt").write_text("{% if x %}\n", encoding="utf-8")
+    (tmp_path / "blob.bin").write_bytes(b"\xff\xfe{{")
+    problems = "\n".join(find_unrendered(tmp_path))
+    assert "{{ package_name }}: Jinja delimiter in the path" in problems
+    assert "README.md.jinja: .jinja suffix" in problems
+    assert 'a.toml:1: name = "{{ project_slug }}"' in problems
+    assert "b.txt:1:" in problems
+    assert "blob.bin" not in problems
+
+
+def test_default_answers(default_render: Path) -> None:
+    answers = read_answers(default_render)
+    assert answers["project_slug"] == "acme-sales"
+    assert answers["package_name"] == "acme_sales"
+    assert (default_render / "src" / answers["package_name"] / "__init__.py").is_file()
+
+
+# --- the rendered project's own toolchain (slow) ------------------------------------------------
+
+SYNC_TIMEOUT = 900.0  # a cold uv cache downloads every dependency
+
+TOOLCHAIN: dict[str, list[str]] = {
+    "ruff-check": ["uv", "run", "ruff", "check"],
+    "ruff-format": ["uv", "run", "ruff", "format", "--check"],
+    "mypy": ["uv", "run", "mypy"],
+    "lint-imports": ["uv", "run", "lint-imports"],
+    "pytest": ["uv", "run", "pytest", "-q"],
+}
+
+# The rendered suite's closing line: "12 passed, 1 skipped in 3.21s" or "no tests ran in 0.01s".
+PYTEST_SUMMARY = re.compile(r"^=*\s*((?:\d+ \w+(?:, )?)+|no tests ran) in [\d.]+s.*?\s*=*$")
+
+
+@pytest.fixture(scope="session")
+def uv_sync(
+    default_render: Path, tmp_path_factory: pytest.TempPathFactory, run_in_project: Runner
+) -> tuple[Path, Run]:
+    """A copy of the default render with `uv sync` run once, shared by every toolchain step."""
+    project = tmp_path_factory.mktemp("toolchain") / default_render.name
+    shutil.copytree(default_render, project, symlinks=True)
+    return project, run_in_project(project, ["uv", "sync"], timeout=SYNC_TIMEOUT, check=False)
+
+
+@pytest.fixture
+def synced_project(uv_sync: tuple[Path, Run]) -> Path:
+    project, sync = uv_sync
+    if sync.failure:  # reported in full once, by test_uv_sync
+        pytest.fail(f"`uv sync` {sync.failure}: see test_uv_sync", pytrace=False)
+    return project
+
+
+@pytest.mark.slow
+def test_uv_sync(uv_sync: tuple[Path, Run]) -> None:
+    project, sync = uv_sync
+    if sync.failure:
+        pytest.fail(sync.describe(project), pytrace=False)
+    assert (project / ".venv").is_dir()
+
+
+@pytest.mark.slow
+def test_venv_uses_answered_python(synced_project: Path, run_in_project: Runner) -> None:
+    """`uv sync` picks the python_version answer, not just any interpreter >= it."""
+    wanted = read_answers(synced_project)["python_version"]
+    got = run_in_project(
+        synced_project,
+        [".venv/bin/python", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+        label=".venv/bin/python --version",
+    ).output.strip()
+    assert got == wanted, (
+        f"the rendered venv runs Python {got}, the answer was {wanted} "
+        "(render a .python-version so uv picks it)"
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("step", TOOLCHAIN)
+def test_toolchain(
+    step: str,
+    synced_project: Path,
+    run_in_project: Runner,
+    report: Callable[[str], None],
+    record_property: Callable[[str, object], None],
+) -> None:
+    run = run_in_project(synced_project, TOOLCHAIN[step])
+    record_property("seconds", round(run.seconds, 1))
+    if step == "pytest":
+        summary = next(
+            (
+                m.group(0).strip("= ")
+                for line in reversed(run.output.splitlines())
+                if (m := PYTEST_SUMMARY.match(line.strip()))
+            ),
+            "no summary line found",
+        )
+        report(f"rendered test suite: {summary}")
+        record_property("summary", summary)
