@@ -125,21 +125,24 @@ def iter_files(root: Path) -> Iterator[Path]:
             yield rel
 
 
-def diff_trees(expected: Path, actual: Path) -> list[str]:
-    """Describe every file that differs between two trees (paths and bytes), sorted by path.
+CONTENT_DIFFERS = "content differs"
+
+
+def diff_trees(expected: Path, actual: Path) -> list[tuple[Path, str]]:
+    """Every file that differs between two trees (paths and bytes), sorted by path, with why.
 
     ``expected`` is the fresh render, ``actual`` the committed copy.
     """
     expected_files = set(iter_files(expected))
     actual_files = set(iter_files(actual))
-    problems: list[str] = []
+    problems: list[tuple[Path, str]] = []
     for rel in sorted(expected_files | actual_files):
         if rel not in actual_files:
-            problems.append(f"{rel}: rendered, but missing from {actual}")
+            problems.append((rel, f"rendered, but missing from {actual}"))
         elif rel not in expected_files:
-            problems.append(f"{rel}: in {actual}, but no longer rendered")
+            problems.append((rel, f"in {actual}, but no longer rendered"))
         elif _content(expected / rel) != _content(actual / rel):
-            problems.append(f"{rel}: content differs")
+            problems.append((rel, CONTENT_DIFFERS))
     return problems
 
 

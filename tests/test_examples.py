@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from rendering import (
+    CONTENT_DIFFERS,
     EXAMPLES_DIR,
     EXAMPLES_README,
     diff_trees,
@@ -29,7 +31,32 @@ def test_examples_match_a_fresh_render(fresh_example: Path) -> None:
     committed = EXAMPLES_DIR / slug
     assert committed.is_dir(), f"{committed} does not exist: {FIX}"
     problems = diff_trees(fresh_example, committed)
-    assert not problems, f"examples/{slug} is stale ({FIX}):\n  " + "\n  ".join(problems)
+    if problems:
+        pytest.fail(
+            f"examples/{slug} differs from a fresh render of the defaults; {FIX}:\n  "
+            + "\n  ".join(f"{rel}: {why}" for rel, why in problems)
+            + "".join(_text_diffs(fresh_example, committed, problems)),
+            pytrace=False,
+        )
+
+
+def _text_diffs(
+    fresh: Path, committed: Path, problems: list[tuple[Path, str]], limit: int = 3
+) -> list[str]:
+    """Unified diffs of the first few text files whose content differs (20 lines each)."""
+    diffs: list[str] = []
+    for rel, why in problems:
+        if why != CONTENT_DIFFERS or len(diffs) >= limit:
+            continue
+        try:
+            old = (committed / rel).read_text(encoding="utf-8").splitlines()
+            new = (fresh / rel).read_text(encoding="utf-8").splitlines()
+        except UnicodeDecodeError:
+            continue
+        label = f"examples/.../{rel}"
+        lines = list(difflib.unified_diff(old, new, label, "fresh render", lineterm=""))
+        diffs.append("\n\n" + "\n".join(lines[:20]) + ("\n..." if len(lines) > 20 else ""))
+    return diffs
 
 
 def test_examples_hold_nothing_else(fresh_example: Path) -> None:

@@ -139,5 +139,10 @@ def test_to_environ_round_trips_every_value() -> None:
 
 def test_masked_hides_secrets_and_keeps_the_rest() -> None:
     shown = config.masked(load(environ={"TEST_DB_PASSWORD": "s3cret"}))
-    assert shown["db"] == {"host": "localhost", "port": "5432", "password": "******", "tls": "false"}
+    assert shown["db"] == {
+        "host": "localhost",
+        "port": "5432",
+        "password": "******",
+        "tls": "false",
+    }
     assert shown["timeout"] == "5s"

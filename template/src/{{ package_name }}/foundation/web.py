@@ -9,14 +9,18 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
-from litestar.datastructures import ResponseHeader
+from litestar.datastructures import MutableScopeHeaders
 from litestar.openapi import OpenAPIConfig
-from litestar.types import ControllerRouterHandler, ExceptionHandlersMap, LifespanHook
+from litestar.types import (
+    ControllerRouterHandler,
+    ExceptionHandlersMap,
+    LifespanHook,
+    Message,
+    Scope,
+)
 
 # Browsers must keep using HTTPS for this host for two years (what the reference service sends).
-HSTS = ResponseHeader(
-    name="Strict-Transport-Security", value="max-age=63072000; includeSubDomains; preload"
-)
+HSTS = "max-age=63072000; includeSubDomains; preload"
 CORS_METHODS: Sequence[Any] = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 CORS_HEADERS = ("Accept", "Content-Type", "Content-Length", "Accept-Encoding", "Authorization")
 
@@ -46,8 +50,14 @@ def new_app(
         on_startup=on_startup,
         on_shutdown=on_shutdown,
         cors_config=cors,
-        response_headers=[HSTS],
+        before_send=[add_hsts],
         openapi_config=OpenAPIConfig(title=title, version=version, path="/docs"),
         logging_config=None,
         debug=False,
     )
+
+
+async def add_hsts(message: Message, _: Scope) -> None:
+    """Send HSTS on every response, error responses and unmatched routes included."""
+    if message["type"] == "http.response.start":
+        MutableScopeHeaders.from_message(message)["Strict-Transport-Security"] = HSTS

@@ -27,16 +27,12 @@ _FALSE = {"0", "false", "no", "off"}
 
 def setting(default: T, *, help: str, secret: bool = False) -> T:  # noqa: A002
     """Declare a setting: its default, what it is for, and whether its value must never be shown."""
-    return typing.cast(
-        "T", dataclasses.field(default=default, metadata={"help": help, "secret": secret})
-    )
+    return dataclasses.field(default=default, metadata={"help": help, "secret": secret})
 
 
 def group(kind: type[T], *, help: str) -> T:  # noqa: A002
     """Declare a group of settings held by a nested dataclass."""
-    return typing.cast(
-        "T", dataclasses.field(default_factory=kind, metadata={"help": help, "secret": False})
-    )
+    return dataclasses.field(default_factory=kind, metadata={"help": help, "secret": False})
 
 
 class ConfigError(Exception):

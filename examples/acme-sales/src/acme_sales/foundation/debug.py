@@ -99,7 +99,7 @@ class DebugServer:
             server_version = "debug"
 
             def do_GET(self) -> None:
-                response = server._answer(self.path)  # noqa: SLF001
+                response = server._answer(self.path)
                 self.send_response(response.status)
                 self.send_header("Content-Type", response.content_type)
                 self.send_header("Content-Length", str(len(response.body)))

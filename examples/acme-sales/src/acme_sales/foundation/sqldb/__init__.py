@@ -36,4 +36,5 @@ __all__ = [
     "fetch_one",
     "open_pool",
     "status_check",
+    "translate_errors",
 ]

@@ -21,7 +21,7 @@ class Database:
         self._pool: asyncpg.Pool[asyncpg.Record] | None = None
 
     @property
-    def pool(self) -> asyncpg.Pool[asyncpg.Record]:
+    def pool(self) -> "asyncpg.Pool[asyncpg.Record]":
         if self._pool is None:
             raise RuntimeError("the database is used before startup opened it")
         return self._pool

@@ -1,5 +1,7 @@
 """Opening the connection pool."""
 
+from __future__ import annotations
+
 from urllib.parse import quote
 
 import asyncpg

@@ -1,5 +1,7 @@
 """Waiting for the database to answer."""
 
+from __future__ import annotations
+
 import asyncio
 import itertools
 from datetime import timedelta
@@ -21,31 +23,39 @@ class DatabaseNotReadyError(DBError):
     def __init__(self, deadline: timedelta, attempts: int, cause: BaseException) -> None:
         self.deadline = deadline
         self.attempts = attempts
-        reason = str(cause) or type(cause).__name__
         super().__init__(
             f"database not ready after {deadline.total_seconds():g}s "
-            f"({attempts} attempts): {reason}"
+            f"({attempts} attempts): {_describe(cause)}"
         )
 
 
 async def status_check(
     pool: asyncpg.Pool[asyncpg.Record], deadline: timedelta = timedelta(seconds=1)
 ) -> None:
-    """Return once a `SELECT TRUE` round trip succeeds; retry until `deadline` has passed.
+    """Return once a `SELECT TRUE` round trip succeeds, retrying until `deadline` has passed.
 
-    Raises DatabaseNotReadyError, carrying the last failure, when the next pause would pass the
-    deadline.
+    Raises DatabaseNotReadyError, carrying the most telling failure, when the deadline passes.
     """
     loop = asyncio.get_running_loop()
     give_up_at = loop.time() + deadline.total_seconds()
+    last_error: BaseException | None = None
     for attempt in itertools.count(1):
         try:
             async with asyncio.timeout_at(give_up_at), pool.acquire() as conn:
                 await conn.fetchval("SELECT TRUE")
         except _NOT_READY as err:
-            pause = attempt * _BACKOFF_STEP
-            if loop.time() + pause >= give_up_at:
-                raise DatabaseNotReadyError(deadline, attempt, err) from err
-            await asyncio.sleep(pause)
+            # An attempt cut off by the deadline says less than the failure before it.
+            cause = last_error if isinstance(err, TimeoutError) and last_error else err
+            last_error = cause
+            remaining = give_up_at - loop.time()
+            if remaining <= 0:
+                raise DatabaseNotReadyError(deadline, attempt, cause) from cause
+            await asyncio.sleep(min(attempt * _BACKOFF_STEP, remaining))
         else:
             return
+
+
+def _describe(error: BaseException) -> str:
+    if str(error):
+        return str(error)
+    return "timed out" if isinstance(error, TimeoutError) else type(error).__name__

@@ -19,7 +19,7 @@ from acme_sales.foundation.sqldb.database import Database
 
 
 def create_app() -> ASGIApp:
-    """Granian's factory, run in each worker: the supervisor exported the config to the environment."""
+    """Granian's factory, run in each worker: the config comes from the supervisor's environment."""
     cfg = config.load(argv=(), environ=os.environ)
     logger.configure(service=config.SERVICE, level=cfg.log.level, fmt=cfg.log.format)
     return build_app(cfg, log=logger.get_logger())

@@ -39,7 +39,8 @@ GRANIAN_LOGGING = {
 }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, app_factory: str = APP_FACTORY) -> int:
+    """Run the service; `app_factory` names the ASGI app factory the workers serve."""
     try:
         cfg = config.load(sys.argv[1:] if argv is None else argv, os.environ)
     except ConfigError as err:
@@ -47,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     logger.configure(service=config.SERVICE, level=cfg.log.level, fmt=cfg.log.format)
     log = logger.get_logger()
-    serve(cfg, log=log, app_factory=APP_FACTORY)
+    serve(cfg, log=log, app_factory=app_factory)
     return 0
 
 

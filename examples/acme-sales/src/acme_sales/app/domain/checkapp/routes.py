@@ -67,7 +67,7 @@ async def readiness(check: ReadinessCheck, log: Logger) -> Readiness:
     """Ready when `check` passes; otherwise an `unavailable` error (503), with the reason logged."""
     try:
         await check()
-    except Exception as exc:  # noqa: BLE001  (any failure means not ready; the log keeps why)
+    except Exception as exc:  # any failure means not ready; the log keeps why
         log.warning("readiness failure", error=repr(exc))
         raise errs.Error(errs.ErrCode.UNAVAILABLE, "not ready: database unavailable") from exc
     return Readiness(status="ok")

@@ -6,6 +6,7 @@
 - Anything else is a bug: logged with its traceback, answered with a masked 500.
 """
 
+import re
 import traceback
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -16,6 +17,8 @@ from litestar.types import ExceptionHandlersMap
 
 from acme_sales.app.sdk import errs
 from acme_sales.foundation.logger import Logger
+
+_MISSING_FIELD = re.compile(r"missing required field `(?P<name>[^`]+)`(?: - at `(?P<path>[^`]+)`)?")
 
 _CODE_FOR_STATUS: Mapping[int, errs.ErrCode] = {
     400: errs.ErrCode.INVALID_ARGUMENT,
@@ -36,13 +39,19 @@ def exception_handlers(log: Logger) -> ExceptionHandlersMap:
     def answer(request: Request[Any, Any, Any], err: errs.Error, cause: Exception) -> Response[Any]:
         if err.code.http_status >= 500:
             log.error(
-                "request failed", code=err.code.value, message=err.message,
-                path=request.url.path, exc_info=cause,
+                "request failed",
+                code=err.code.value,
+                message=err.message,
+                path=request.url.path,
+                exc_info=cause,
             )
         else:
             log.info(
-                "request refused", code=err.code.value, message=err.message,
-                path=request.url.path, source=_raise_site(cause),
+                "request refused",
+                code=err.code.value,
+                message=err.message,
+                path=request.url.path,
+                source=_raise_site(cause),
             )
         return Response(
             content=errs.to_response(err),
@@ -85,11 +94,20 @@ def _field_errors(extra: Any) -> list[errs.FieldError]:
     fields: list[errs.FieldError] = []
     for item in items:
         if isinstance(item, Mapping):
-            name = item.get("key") or item.get("source") or "body"
-            fields.append(errs.FieldError(field=str(name), error=str(item.get("message", item))))
+            message = str(item.get("message", item))
+            fields.append(errs.FieldError(field=_field_name(item, message), error=message))
         else:
             fields.append(errs.FieldError(field="body", error=str(item)))
     return fields or [errs.FieldError(field="body", error="invalid request")]
+
+
+def _field_name(item: Mapping[str, Any], message: str) -> str:
+    missing = _MISSING_FIELD.search(message)
+    if missing:  # msgspec names a missing field only in its message, against the parent object
+        parent = (missing["path"] or "$").removeprefix("$").lstrip(".")
+        return f"{parent}.{missing['name']}" if parent else missing["name"]
+    key = item.get("key")
+    return str(key) if key and key != "data" else "body"
 
 
 def _raise_site(exc: BaseException) -> str:

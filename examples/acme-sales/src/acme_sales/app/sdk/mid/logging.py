@@ -10,6 +10,7 @@ import time
 import uuid
 from collections.abc import Collection
 
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from acme_sales.foundation.logger import Logger, bind_request_context
@@ -26,7 +27,7 @@ class RequestLogging:
         self.quiet_paths = frozenset(quiet_paths)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in self.quiet_paths:
+        if scope["type"] != ScopeType.HTTP or scope["path"] in self.quiet_paths:
             await self.app(scope, receive, send)
             return
 

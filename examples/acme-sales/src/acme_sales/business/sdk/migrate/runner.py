@@ -92,7 +92,9 @@ async def _apply(conn: sqldb.Connection, migration: Migration) -> None:
     try:
         async with conn.transaction():
             await conn.execute(migration.sql)
-            await conn.execute(_RECORD, migration.version, migration.description, migration.checksum)
+            await conn.execute(
+                _RECORD, migration.version, migration.description, migration.checksum
+            )
     except asyncpg.PostgresError as err:
         raise MigrationFailedError(migration.filename, str(err)) from err
 

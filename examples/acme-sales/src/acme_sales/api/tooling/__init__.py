@@ -1,0 +1,1 @@
+"""Operator tools that run beside the services, such as `admin`."""

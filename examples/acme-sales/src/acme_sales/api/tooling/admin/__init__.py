@@ -1,0 +1,1 @@
+"""`admin`: database migrations, seed data and other operator chores, one command each."""

@@ -1,0 +1,1 @@
+"""The admin commands, one module each; `main` lists them."""
