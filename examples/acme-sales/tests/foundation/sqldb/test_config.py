@@ -9,6 +9,10 @@ def test_dsn_leaves_out_the_password() -> None:
     assert sqldb.dsn(cfg) == "postgresql://sales%20user@db:6432/sales?sslmode=disable"
 
 
+def test_dsn_brackets_an_ipv6_host() -> None:
+    assert sqldb.dsn(sqldb.DBConfig(host="::1")).startswith("postgresql://postgres@[::1]:5432/")
+
+
 def test_dsn_requires_tls_when_asked() -> None:
     assert sqldb.dsn(sqldb.DBConfig(tls=True)).endswith("?sslmode=require")
 

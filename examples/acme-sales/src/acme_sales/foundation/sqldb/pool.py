@@ -11,7 +11,8 @@ from acme_sales.foundation.sqldb.config import DBConfig
 
 _log = get_logger(component="sqldb")
 
-# Failures that mean "the database is not answering yet" rather than "the settings are wrong".
+# Whatever stops the first connections (database down, still starting, refusing us), the pool
+# starts empty and status_check reports the reason.
 _UNREACHABLE = (OSError, TimeoutError, asyncpg.PostgresError)
 
 
@@ -19,8 +20,9 @@ def dsn(cfg: DBConfig) -> str:
     """The connection URL without the password, so it can be logged and shown in errors."""
     user = quote(cfg.user, safe="")
     name = quote(cfg.name, safe="")
+    host = f"[{cfg.host}]" if ":" in cfg.host else cfg.host  # an IPv6 address needs brackets
     sslmode = "require" if cfg.tls else "disable"
-    return f"postgresql://{user}@{cfg.host}:{cfg.port}/{name}?sslmode={sslmode}"
+    return f"postgresql://{user}@{host}:{cfg.port}/{name}?sslmode={sslmode}"
 
 
 async def open_pool(
