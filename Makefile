@@ -5,7 +5,7 @@ SHELL := bash
 DEST ?= .render
 LINT_PATHS := $(wildcard tests hooks scripts)
 
-.PHONY: help test test-fast examples render lint fix
+.PHONY: help test test-fast examples lock render lint fix
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -18,6 +18,9 @@ test-fast: ## Run the tests that do not run the rendered project's toolchain
 
 examples: ## Regenerate examples/ from the working tree with the default answers
 	uv run python scripts/render_examples.py
+
+lock: ## Regenerate template/uv.lock.jinja with `uv lock` in a default render (ARGS="--upgrade")
+	uv run python scripts/lock.py $(ARGS)
 
 render: ## Render the working tree with the defaults into DEST (default .render; ARGS="q=a ...")
 	uv run python scripts/render.py "$(DEST)" $(ARGS)

@@ -25,11 +25,10 @@ ANSWERS_FILE = ".copier-answers.yml"
 VOLATILE_ANSWER_KEYS = ("_commit", "_src_path")
 
 # Produced by running a rendered project's toolchain, never by the template: ignored when a
-# rendered tree is scanned or compared.
+# rendered tree is scanned or compared. (uv.lock is not one of them: the template ships it.)
 GENERATED_NAMES = frozenset(
     {
         ".venv",
-        "uv.lock",
         "__pycache__",
         ".pytest_cache",
         ".ruff_cache",

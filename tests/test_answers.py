@@ -95,7 +95,7 @@ def test_good_non_default_answers_render(copier: CopierFixture, tmp_path: Path) 
     assert (project / "src" / "billing_api" / "__init__.py").is_file()
     pyproject = (project / "pyproject.toml").read_text(encoding="utf-8")
     assert 'name = "billing-api"' in pyproject
-    assert 'requires-python = ">=3.13"' in pyproject
+    assert 'requires-python = ">=3.11"' in pyproject  # the floor, whatever python_version
     assert "acme" not in pyproject.lower()
 
 

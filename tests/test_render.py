@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import shlex
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from rendering import GENERATED_NAMES, iter_files, read_answers
+import yaml
+from rendering import GENERATED_NAMES, REPO_ROOT, iter_files, read_answers, render
 
 if TYPE_CHECKING:
     from conftest import Run, Runner
@@ -106,9 +108,43 @@ def test_default_answers(default_render: Path) -> None:
     assert (default_render / "src" / answers["package_name"] / "__init__.py").is_file()
 
 
-# --- the rendered project's own toolchain (slow) ------------------------------------------------
+# --- python_version: what it chooses, and what it does not -------------------------------------
+
+_PYTHON_QUESTION = yaml.safe_load((REPO_ROOT / "copier.yml").read_text(encoding="utf-8"))[
+    "python_version"
+]
+DEFAULT_PYTHON: str = _PYTHON_QUESTION["default"]
+# The default first: its toolchain run reuses the session's default render and reports first.
+PYTHON_VERSIONS: list[str] = [DEFAULT_PYTHON] + [
+    version for version in _PYTHON_QUESTION["choices"] if version != DEFAULT_PYTHON
+]
+
+
+def _rendered_for(version: str, default_render: Path, tmp_path: Path) -> Path:
+    if version == DEFAULT_PYTHON:
+        return default_render
+    return render(tmp_path / default_render.name, {"python_version": version})
+
+
+@pytest.mark.parametrize("version", PYTHON_VERSIONS)
+def test_python_version_choices(version: str, default_render: Path, tmp_path: Path) -> None:
+    """The answer picks the interpreter, the image and the linters' targets; requires-python
+    stays the floor the code supports, so one uv.lock fits every answer."""
+    project = _rendered_for(version, default_render, tmp_path)
+    pyproject = (project / "pyproject.toml").read_text(encoding="utf-8")
+    dockerfile = (project / "deploy" / "docker" / "Dockerfile").read_text(encoding="utf-8")
+    assert (project / ".python-version").read_text(encoding="utf-8") == f"{version}\n"
+    assert f"\nARG PYTHON_VERSION={version}\n" in dockerfile
+    assert f'\ntarget-version = "py{version.replace(".", "")}"\n' in pyproject
+    assert f'\npython_version = "{version}"\n' in pyproject
+    assert re.search(r'^requires-python = ">=3\.11"', pyproject, re.MULTILINE)
+    assert 'requires-python = ">=3.11"' in (project / "uv.lock").read_text(encoding="utf-8")
+
+
+# --- the rendered project's own toolchain (slow), for every python_version ----------------------
 
 SYNC_TIMEOUT = 900.0  # a cold uv cache downloads every dependency
+UV_SYNC = ["uv", "sync", "--locked"]  # a lock stale against pyproject.toml fails, as in CI
 
 TOOLCHAIN: dict[str, list[str]] = {
     "ruff-check": ["uv", "run", "ruff", "check"],
@@ -122,21 +158,31 @@ TOOLCHAIN: dict[str, list[str]] = {
 PYTEST_SUMMARY = re.compile(r"^=*\s*((?:\d+ \w+(?:, )?)+|no tests ran) in [\d.]+s.*?\s*=*$")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", params=PYTHON_VERSIONS, ids=lambda version: f"py{version}")
 def uv_sync(
-    default_render: Path, tmp_path_factory: pytest.TempPathFactory, run_in_project: Runner
+    request: pytest.FixtureRequest,
+    default_render: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    run_in_project: Runner,
 ) -> tuple[Path, Run]:
-    """A copy of the default render with `uv sync` run once, shared by every toolchain step."""
-    project = tmp_path_factory.mktemp("toolchain") / default_render.name
-    shutil.copytree(default_render, project, symlinks=True)
-    return project, run_in_project(project, ["uv", "sync"], timeout=SYNC_TIMEOUT, check=False)
+    """A render for one python_version (a copy of the default render for the default) with
+    `uv sync --locked` run once, shared by every toolchain step for that version."""
+    version: str = request.param
+    tmp = tmp_path_factory.mktemp(f"toolchain-py{version}")
+    project = tmp / default_render.name
+    if version == DEFAULT_PYTHON:
+        shutil.copytree(default_render, project, symlinks=True)
+    else:
+        render(project, {"python_version": version})
+    label = f"{shlex.join(UV_SYNC)} [py{version}]"
+    return project, run_in_project(project, UV_SYNC, timeout=SYNC_TIMEOUT, check=False, label=label)
 
 
 @pytest.fixture
 def synced_project(uv_sync: tuple[Path, Run]) -> Path:
     project, sync = uv_sync
     if sync.failure:  # reported in full once, by test_uv_sync
-        pytest.fail(f"`uv sync` {sync.failure}: see test_uv_sync", pytrace=False)
+        pytest.fail(f"`{sync.command}` {sync.failure}: see test_uv_sync", pytrace=False)
     return project
 
 
@@ -144,7 +190,10 @@ def synced_project(uv_sync: tuple[Path, Run]) -> Path:
 def test_uv_sync(uv_sync: tuple[Path, Run]) -> None:
     project, sync = uv_sync
     if sync.failure:
-        pytest.fail(sync.describe(project), pytrace=False)
+        hint = ""
+        if "needs to be updated" in sync.output:
+            hint = "\ntemplate/uv.lock.jinja is stale: run `make lock` and commit it"
+        pytest.fail(sync.describe(project) + hint, pytrace=False)
     assert (project / ".venv").is_dir()
 
 
@@ -155,7 +204,7 @@ def test_venv_uses_answered_python(synced_project: Path, run_in_project: Runner)
     got = run_in_project(
         synced_project,
         [".venv/bin/python", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-        label=".venv/bin/python --version",
+        label=f".venv/bin/python --version [py{wanted}]",
     ).output.strip()
     assert got == wanted, (
         f"the rendered venv runs Python {got}, the answer was {wanted} "
@@ -172,7 +221,9 @@ def test_toolchain(
     report: Callable[[str], None],
     record_property: Callable[[str, object], None],
 ) -> None:
-    run = run_in_project(synced_project, TOOLCHAIN[step])
+    version = read_answers(synced_project)["python_version"]
+    command = TOOLCHAIN[step]
+    run = run_in_project(synced_project, command, label=f"{shlex.join(command)} [py{version}]")
     record_property("seconds", round(run.seconds, 1))
     if step == "pytest":
         summary = next(
@@ -183,5 +234,5 @@ def test_toolchain(
             ),
             "no summary line found",
         )
-        report(f"rendered test suite: {summary}")
+        report(f"rendered test suite [py{version}]: {summary}")
         record_property("summary", summary)

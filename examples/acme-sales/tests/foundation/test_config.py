@@ -141,8 +141,8 @@ def test_masked_hides_secrets_and_keeps_the_rest() -> None:
     shown = config.masked(load(environ={"TEST_DB_PASSWORD": "s3cret"}))
     assert shown["db"] == {
         "host": "localhost",
-        "port": "5432",
+        "port": 5432,
         "password": "******",
-        "tls": "false",
+        "tls": False,
     }
     assert shown["timeout"] == "5s"

@@ -124,6 +124,8 @@ def masked(config: object) -> dict[str, Any]:
             result[field.name] = masked(value)
         elif field.metadata.get("secret"):
             result[field.name] = MASK
+        elif isinstance(value, bool | int | float | str):
+            result[field.name] = value
         else:
             result[field.name] = _format(value)
     return result
