@@ -6,6 +6,7 @@ Libraries that log through the standard library (granian, asyncpg, ...) come out
 format, so one pretty-printer and one log pipeline read everything.
 """
 
+import dataclasses
 import logging
 import sys
 from collections.abc import Iterator, MutableMapping
@@ -16,10 +17,20 @@ import msgspec
 import structlog
 from structlog.typing import EventDict, Processor, WrappedLogger
 
+from acme_sales.foundation.config import setting
+
 LogFormat = Literal["json", "console"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
 Logger = structlog.typing.FilteringBoundLogger
+
+
+@dataclasses.dataclass(frozen=True)
+class LogConfig:
+    """How a service logs (a group named `log` in its config)."""
+
+    level: LogLevel = setting("INFO", help="lowest level written")
+    format: LogFormat = setting("json", help="json for production, console for development")
 
 # Values msgspec cannot encode natively (exceptions, paths, ...) are logged as their str().
 _json = msgspec.json.Encoder(enc_hook=str)

@@ -6,10 +6,14 @@ service does) and each maps to one HTTP status. Internal errors never show their
 client: it is logged, and the client sees "internal server error".
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
+from typing import Any, TypeVar
 
 import msgspec
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class ErrCode(StrEnum):
@@ -102,3 +106,39 @@ def to_response(err: Error) -> ErrorResponse:
     if err.code in MASKED_CODES:
         return ErrorResponse(code=err.code, message=MASKED_MESSAGE)
     return ErrorResponse(code=err.code, message=err.message, fields=err.fields)
+
+
+class FieldErrors:
+    """Collects why input fields were refused, so one response names all of them.
+
+    Converters parse every field through `check`, then call `raise_if_any`:
+
+        errors = FieldErrors()
+        name = errors.check("name", Name.parse, app.name)
+        email = errors.check("email", Email.parse, app.email)
+        errors.raise_if_any()
+        return NewUser(name=name, email=email)
+
+    A refused field's value is a placeholder that must never be used: `raise_if_any` raises
+    before it could be.
+    """
+
+    def __init__(self) -> None:
+        self.errors: list[FieldError] = []
+
+    def check(self, field: str, parse: Callable[[R], T], raw: R) -> T:
+        try:
+            return parse(raw)
+        except ValueError as err:  # strong types raise ValueError subclasses with the reason
+            self.add(field, str(err))
+            return _REFUSED
+
+    def add(self, field: str, error: str) -> None:
+        self.errors.append(FieldError(field=field, error=error))
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise Error.invalid_fields(self.errors)
+
+
+_REFUSED: Any = object()

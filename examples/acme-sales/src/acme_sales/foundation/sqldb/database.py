@@ -10,9 +10,10 @@ from acme_sales.foundation.sqldb.status import status_check
 
 
 class Database:
-    """Routes are built before the event loop runs; the pool is opened inside it, at startup.
+    """Routes and stores are built before the event loop runs; the pool opens inside it, at startup.
 
-    Handlers hold the Database and reach the pool through it once the app has started.
+    So a Database is what they hold: it is a Querier (run queries through it as through the pool)
+    that works once the service has started.
     """
 
     def __init__(self, cfg: DBConfig, *, ready_deadline: timedelta = timedelta(seconds=1)) -> None:
@@ -37,3 +38,12 @@ class Database:
     async def status_check(self) -> None:
         """Raise DatabaseNotReadyError unless Postgres answers within the readiness deadline."""
         await status_check(self.pool, self.ready_deadline)
+
+    async def execute(self, query: str, *args: object) -> str:
+        return await self.pool.execute(query, *args)
+
+    async def fetch(self, query: str, *args: object) -> list[asyncpg.Record]:
+        return await self.pool.fetch(query, *args)
+
+    async def fetchrow(self, query: str, *args: object) -> asyncpg.Record | None:
+        return await self.pool.fetchrow(query, *args)

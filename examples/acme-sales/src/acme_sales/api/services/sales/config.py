@@ -7,41 +7,27 @@ from datetime import timedelta
 from acme_sales import __version__
 from acme_sales.foundation import config
 from acme_sales.foundation.config import group, setting
-from acme_sales.foundation.logger import LogFormat, LogLevel
+from acme_sales.foundation.logger import LogConfig
+from acme_sales.foundation.server import WebConfig
 from acme_sales.foundation.sqldb import DBConfig
 
 SERVICE = "sales"
 PREFIX = "SALES"
 
 
-@dataclass(frozen=True, slots=True)
-class WebConfig:
-    api_host: str = setting("0.0.0.0", help="address the API listens on")  # noqa: S104
-    api_port: int = setting(3000, help="port the API listens on")
-    debug_host: str = setting("0.0.0.0", help="address of the debug listener")  # noqa: S104
-    debug_port: int = setting(3010, help="port of the debug listener (checks; metrics later)")
-    workers: int = setting(0, help="API worker processes; 0 means one per usable CPU")
-    shutdown_timeout: timedelta = setting(
-        timedelta(seconds=20),
-        help="how long in-flight requests may run after SIGTERM/SIGINT before workers are killed",
-    )
-    cors_allowed_origins: tuple[str, ...] = setting(
-        (), help="origins allowed to call the API from a browser; empty disables CORS"
-    )
+@dataclass(frozen=True)
+class AuthClientConfig:
+    host: str = setting("http://localhost:6000", help="base URL of the auth service")
+    timeout: timedelta = setting(timedelta(seconds=5), help="deadline for each auth service call")
 
 
-@dataclass(frozen=True, slots=True)
-class LogConfig:
-    level: LogLevel = setting("INFO", help="lowest level written")
-    format: LogFormat = setting("json", help="json for production, console for development")
-
-
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SalesConfig:
     build: str = setting("develop", help="build reference (git sha or tag) the image was made from")
     web: WebConfig = group(WebConfig, help="HTTP listeners and shutdown")
     log: LogConfig = group(LogConfig, help="logging")
     db: DBConfig = group(DBConfig, help="Postgres")
+    auth: AuthClientConfig = group(AuthClientConfig, help="the auth service")
 
 
 def load(argv: Sequence[str], environ: Mapping[str, str]) -> SalesConfig:

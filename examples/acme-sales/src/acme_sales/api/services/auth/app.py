@@ -1,0 +1,51 @@
+"""The auth service as an ASGI app: what every worker process serves."""
+
+import os
+from pathlib import Path
+
+from litestar.types import ASGIApp
+
+from acme_sales import __version__
+from acme_sales.api.services.auth import config
+from acme_sales.app.domain.authapp import routes as authapp
+from acme_sales.app.domain.checkapp import routes as checkapp
+from acme_sales.app.sdk.auth.auth import Auth
+from acme_sales.app.sdk.auth.policy import PolicyEngine
+from acme_sales.app.sdk.auth.tokens import TokenService
+from acme_sales.app.sdk.mid.errors import exception_handlers
+from acme_sales.app.sdk.mid.logging import RequestLogging
+from acme_sales.business.domain.userbus import UserBus
+from acme_sales.business.domain.userbus.stores.userdb import UserDB
+from acme_sales.foundation import logger, web
+from acme_sales.foundation.keystore import KeyStore
+from acme_sales.foundation.logger import Logger
+from acme_sales.foundation.sqldb.database import Database
+
+
+def create_app() -> ASGIApp:
+    """Granian's factory, run in each worker: the config comes from the supervisor's environment."""
+    cfg = config.load(argv=(), environ=os.environ)
+    logger.configure(service=config.SERVICE, level=cfg.log.level, fmt=cfg.log.format)
+    return build_app(cfg, log=logger.get_logger())
+
+
+def build_app(cfg: config.AuthConfig, *, log: Logger) -> ASGIApp:
+    """Wire the service. Keys and policies load here, so a bad key or policy stops the start."""
+    keys = KeyStore.load_folder(Path(cfg.auth.keys_folder))
+    policy = PolicyEngine.load()
+    db = Database(cfg.db)
+    users = UserBus(UserDB(db))
+    tokens = TokenService(keys, issuer=cfg.auth.issuer, ttl=cfg.auth.ttl)
+    auth = Auth(tokens=tokens, policy=policy, users=authapp.EnabledUsers(users))
+    app = web.new_app(
+        title="Acme Sales auth API",
+        version=__version__,
+        route_handlers=[
+            checkapp.routes(build=cfg.build, check_ready=db.status_check, log=log),
+            authapp.routes(auth=auth, tokens=tokens, users=users),
+        ],
+        exception_handlers=exception_handlers(log),
+        on_startup=[db.open],
+        on_shutdown=[db.close],
+    )
+    return RequestLogging(app, log=log, quiet_paths=checkapp.PATHS)

@@ -1,0 +1,50 @@
+"""The auth service's settings: `AUTH_*` environment variables or the matching flags."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from acme_sales import __version__
+from acme_sales.foundation import config
+from acme_sales.foundation.config import group, setting
+from acme_sales.foundation.logger import LogConfig
+from acme_sales.foundation.server import WebConfig
+from acme_sales.foundation.sqldb import DBConfig
+
+SERVICE = "auth"
+PREFIX = "AUTH"
+
+
+@dataclass(frozen=True)
+class AuthWebConfig(WebConfig):
+    api_port: int = setting(6000, help="port the API listens on")
+    debug_port: int = setting(6010, help="port of the debug listener (checks; metrics later)")
+
+
+@dataclass(frozen=True)
+class TokenConfig:
+    keys_folder: str = setting(
+        "deploy/keys", help="folder of PEM private keys; each file's name (without .pem) is its kid"
+    )
+    issuer: str = setting("acme-sales", help="issuer written into and required of tokens")
+    ttl: timedelta = setting(timedelta(hours=1), help="how long a new token stays valid")
+
+
+@dataclass(frozen=True)
+class AuthConfig:
+    build: str = setting("develop", help="build reference (git sha or tag) the image was made from")
+    web: AuthWebConfig = group(AuthWebConfig, help="HTTP listeners and shutdown")
+    log: LogConfig = group(LogConfig, help="logging")
+    db: DBConfig = group(DBConfig, help="Postgres")
+    auth: TokenConfig = group(TokenConfig, help="keys and tokens")
+
+
+def load(argv: Sequence[str], environ: Mapping[str, str]) -> AuthConfig:
+    return config.load(
+        AuthConfig,
+        prefix=PREFIX,
+        argv=argv,
+        environ=environ,
+        description="The auth service: tokens, authentication and authorization rules.",
+        version=f"{SERVICE} {__version__}",
+    )

@@ -1,0 +1,64 @@
+"""What every service's supervisor process does: log, export the config, serve, stop cleanly.
+
+config -> logging -> startup lines (config with secrets masked) -> environment for the workers
+-> debug listener with its own small pool -> granian workers -> exit 0 after a signal.
+"""
+
+import dataclasses
+import os
+from typing import Protocol
+
+from acme_sales import __version__
+from acme_sales.app.domain.checkapp.debug import debug_routes
+from acme_sales.foundation import host, logger, server
+from acme_sales.foundation.config import masked, to_environ
+from acme_sales.foundation.debug import DebugServer
+from acme_sales.foundation.logger import LogConfig
+from acme_sales.foundation.server import WebConfig
+from acme_sales.foundation.sqldb import DBConfig
+from acme_sales.foundation.sqldb.database import Database
+
+
+class ServiceConfig(Protocol):
+    """The settings every service has, whatever else it adds."""
+
+    @property
+    def build(self) -> str: ...
+    @property
+    def web(self) -> WebConfig: ...
+    @property
+    def log(self) -> LogConfig: ...
+    @property
+    def db(self) -> DBConfig: ...
+
+
+def supervise(cfg: ServiceConfig, *, service: str, prefix: str, app_factory: str) -> int:
+    """Run `app_factory` in worker processes until SIGTERM/SIGINT; return the exit code."""
+    logger.configure(service=service, level=cfg.log.level, fmt=cfg.log.format)
+    log = logger.get_logger()
+    cpu = host.cpu_info()
+    workers = cfg.web.worker_count(cpu)
+    log.info(
+        "startup",
+        version=__version__,
+        build=cfg.build,
+        workers=workers,
+        cpu_machine=cpu.machine,
+        cpu_limit=cpu.limit,
+    )
+    log.info("config", config=masked(cfg))
+
+    # Workers load their config from the environment: exporting it makes flags reach them too.
+    os.environ.update(to_environ(cfg, prefix=prefix))
+
+    # The debug listener answers probes with its own one-connection pool.
+    db = Database(dataclasses.replace(cfg.db, pool_min_size=0, pool_max_size=1))
+    debug = DebugServer(
+        host=cfg.web.debug_host,
+        port=cfg.web.debug_port,
+        routes=debug_routes(build=cfg.build, check_ready=db.status_check, log=log),
+        on_start=db.open,
+        on_stop=db.close,
+    )
+    server.serve(app_factory=app_factory, web=cfg.web, workers=workers, debug=debug, log=log)
+    return 0

@@ -1,0 +1,1 @@
+"""The auth service's HTTP face: tokens for credentials, identity for tokens, rule decisions."""

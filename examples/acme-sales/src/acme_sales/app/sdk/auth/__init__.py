@@ -1,0 +1,1 @@
+"""Keys, tokens and policies: the app layer's authentication and authorization."""

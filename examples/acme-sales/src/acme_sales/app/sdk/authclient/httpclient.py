@@ -1,0 +1,78 @@
+"""The auth client over HTTP: one pooled httpx client, a deadline on every call.
+
+The auth service's refusals (401, 403, 400) reach the caller with their code and message; an
+auth service that cannot be reached, or answers anything else, is a 503 for the caller, since
+without it nobody can be authenticated.
+"""
+
+from uuid import UUID
+
+import httpx
+import msgspec
+
+from acme_sales.app.sdk import errs
+from acme_sales.app.sdk.auth.auth import AuthInfo
+from acme_sales.app.sdk.auth.claims import Rule
+from acme_sales.app.sdk.authclient.client import AuthorizeRequest
+from acme_sales.foundation.logger import Logger
+
+AUTHENTICATE_PATH = "/v1/auth/authenticate"
+AUTHORIZE_PATH = "/v1/auth/authorize"
+_FORWARDED_STATUSES = frozenset({400, 401, 403})
+_auth_info = msgspec.json.Decoder(AuthInfo)
+_error_response = msgspec.json.Decoder(errs.ErrorResponse)
+
+
+class HTTPAuthClient:
+    def __init__(self, http: httpx.AsyncClient, *, log: Logger) -> None:
+        self.http = http
+        self.log = log
+
+    @classmethod
+    def connect(cls, base_url: str, *, timeout: float, log: Logger) -> "HTTPAuthClient":
+        """A client with its own connection pool; `close()` it at shutdown."""
+        return cls(httpx.AsyncClient(base_url=base_url, timeout=timeout), log=log)
+
+    async def close(self) -> None:
+        await self.http.aclose()
+
+    async def authenticate(self, authorization: str) -> AuthInfo:
+        response = await self._send(
+            "GET", AUTHENTICATE_PATH, headers={"Authorization": authorization}
+        )
+        if response.status_code != 200:
+            raise self._refusal(response)
+        return _auth_info.decode(response.content)
+
+    async def authorize(self, info: AuthInfo, user_id: UUID, rule: Rule) -> None:
+        body = msgspec.json.encode(AuthorizeRequest(user_id=user_id, claims=info.claims, rule=rule))
+        response = await self._send(
+            "POST", AUTHORIZE_PATH, content=body, headers={"Content-Type": "application/json"}
+        )
+        if response.status_code != 204:
+            raise self._refusal(response)
+
+    async def _send(
+        self, method: str, path: str, *, headers: dict[str, str], content: bytes | None = None
+    ) -> httpx.Response:
+        try:
+            return await self.http.request(method, path, headers=headers, content=content)
+        except httpx.HTTPError as err:
+            # Never log the headers: they carry the caller's token.
+            self.log.error("auth service unreachable", path=path, error=repr(err))
+            raise errs.Error(errs.ErrCode.UNAVAILABLE, "auth service unavailable") from err
+
+    def _refusal(self, response: httpx.Response) -> errs.Error:
+        if response.status_code in _FORWARDED_STATUSES:
+            try:
+                body = _error_response.decode(response.content)
+            except msgspec.DecodeError:
+                pass
+            else:
+                return errs.Error(body.code, body.message, fields=body.fields)
+        self.log.error(
+            "auth service answered unexpectedly",
+            status=response.status_code,
+            path=response.request.url.path,
+        )
+        return errs.Error(errs.ErrCode.UNAVAILABLE, "auth service unavailable")

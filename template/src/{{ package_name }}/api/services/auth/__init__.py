@@ -1,0 +1,1 @@
+"""The auth service: issues tokens, authenticates them, and evaluates authorization rules."""
