@@ -66,8 +66,13 @@ def b64url_json(value: Any) -> str:
     return b64url(json.dumps(value, separators=(",", ":")).encode())
 
 
-def signed_rs256(header: dict[str, Any], payload: dict[str, Any], key: rsa.RSAPrivateKey) -> str:
-    """A JWT with exactly this header and payload, signed RS256 by hand (no library checks)."""
-    signing_input = f"{b64url_json(header)}.{b64url_json(payload)}"
+def signed_rs256(header: dict[str, Any], payload: Any, key: rsa.RSAPrivateKey) -> str:
+    """A JWT with exactly this header and JSON payload, signed RS256 by hand (nothing checked)."""
+    return signed_rs256_raw(header, json.dumps(payload).encode(), key)
+
+
+def signed_rs256_raw(header: dict[str, Any], payload: bytes, key: rsa.RSAPrivateKey) -> str:
+    """A JWT whose payload is exactly these bytes, whatever they are, signed RS256."""
+    signing_input = f"{b64url_json(header)}.{b64url(payload)}"
     signature = key.sign(signing_input.encode("ascii"), padding.PKCS1v15(), hashes.SHA256())
     return f"{signing_input}.{b64url(signature)}"

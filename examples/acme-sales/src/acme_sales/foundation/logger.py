@@ -32,6 +32,7 @@ class LogConfig:
     level: LogLevel = setting("INFO", help="lowest level written")
     format: LogFormat = setting("json", help="json for production, console for development")
 
+
 # Values msgspec cannot encode natively (exceptions, paths, ...) are logged as their str().
 _json = msgspec.json.Encoder(enc_hook=str)
 

@@ -8,9 +8,12 @@ client: it is logged, and the client sees "internal server error".
 
 from collections.abc import Callable, Sequence
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import msgspec
+from msgspec import UnsetType
+
+from acme_sales.business.sdk.unchanged import UNCHANGED, Unchanged
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -119,8 +122,8 @@ class FieldErrors:
         errors.raise_if_any()
         return NewUser(name=name, email=email)
 
-    A refused field's value is a placeholder that must never be used: `raise_if_any` raises
-    before it could be.
+    A refused field's value is a placeholder that must never reach anything: call `raise_if_any`
+    before building a value from the checked fields.
     """
 
     def __init__(self) -> None:
@@ -131,7 +134,15 @@ class FieldErrors:
             return parse(raw)
         except ValueError as err:  # strong types raise ValueError subclasses with the reason
             self.add(field, str(err))
-            return _REFUSED
+            return cast("T", _REFUSED)
+
+    def check_update(
+        self, field: str, parse: Callable[[R], T], raw: R | UnsetType
+    ) -> T | Unchanged:
+        """`check` for a field of a partial update: left out of the JSON means UNCHANGED."""
+        if isinstance(raw, UnsetType):
+            return UNCHANGED
+        return self.check(field, parse, raw)
 
     def add(self, field: str, error: str) -> None:
         self.errors.append(FieldError(field=field, error=error))

@@ -10,6 +10,7 @@ from litestar.types import ASGIApp
 
 from acme_sales.api.services.sales.app import build_app
 from acme_sales.api.services.sales.config import SalesConfig
+from acme_sales.app.sdk.authclient import HTTPAuthClient
 from acme_sales.foundation import logger, sqldb
 from tests.support.logs import CapturedLogs
 from tests.support.tcp_proxy import TCPProxy
@@ -37,8 +38,12 @@ async def client(
         build="test-build",
         db=dataclasses.replace(db_config, host="127.0.0.1", port=proxy.port),
     )
-    async with AsyncTestClient(app=build_app(cfg, log=logger.get_logger())) as client:
+    log = logger.get_logger()
+    # The checks never call the auth service: a client that reaches nothing is enough.
+    auth = HTTPAuthClient.connect("http://127.0.0.1:9", timeout=0.1, log=log)
+    async with AsyncTestClient(app=build_app(cfg, log=log, auth=auth)) as client:
         yield client
+    await auth.close()
 
 
 async def test_liveness_reports_build_host_and_cpu(client: AsyncTestClient[ASGIApp]) -> None:

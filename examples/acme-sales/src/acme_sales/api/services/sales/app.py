@@ -1,18 +1,23 @@
 """The sales service as an ASGI app: what every worker process serves.
 
 The layers of a request, outermost first: request logging (with the trace id) -> Litestar's
-routing and exception handlers -> route handler in an app domain.
+routing and exception handlers -> route guards (authenticate and authorize through the auth
+service) -> the handler in an app domain -> the business layer -> Postgres.
 """
 
 import os
+from collections.abc import Awaitable, Callable
 
 from litestar.types import ASGIApp
 
 from acme_sales import __version__
 from acme_sales.api.services.sales import config, routes
 from acme_sales.app.domain.checkapp import routes as checkapp
+from acme_sales.app.sdk.authclient import AuthClient, HTTPAuthClient
 from acme_sales.app.sdk.mid.errors import exception_handlers
 from acme_sales.app.sdk.mid.logging import RequestLogging
+from acme_sales.business.domain.userbus import UserBus
+from acme_sales.business.domain.userbus.stores.userdb import UserDB
 from acme_sales.foundation import logger, web
 from acme_sales.foundation.logger import Logger
 from acme_sales.foundation.sqldb.database import Database
@@ -22,19 +27,34 @@ def create_app() -> ASGIApp:
     """Granian's factory, run in each worker: the config comes from the supervisor's environment."""
     cfg = config.load(argv=(), environ=os.environ)
     logger.configure(service=config.SERVICE, level=cfg.log.level, fmt=cfg.log.format)
-    return build_app(cfg, log=logger.get_logger())
+    log = logger.get_logger()
+    auth = HTTPAuthClient.connect(
+        cfg.auth.host, timeout=cfg.auth.timeout.total_seconds(), log=log
+    )
+    return build_app(cfg, log=log, auth=auth, on_shutdown=(auth.close,))
 
 
-def build_app(cfg: config.SalesConfig, *, log: Logger) -> ASGIApp:
-    """Wire the service: open Postgres at startup, close it at shutdown, mount the routes."""
+def build_app(
+    cfg: config.SalesConfig,
+    *,
+    log: Logger,
+    auth: AuthClient,
+    on_shutdown: tuple[Callable[[], Awaitable[None]], ...] = (),
+) -> ASGIApp:
+    """Wire the service: open Postgres at startup, close it at shutdown, mount the routes.
+
+    `auth` is how the service reaches the auth service: over HTTP in production, in process in
+    the tests.
+    """
     db = Database(cfg.db)
+    users = UserBus(UserDB(db))
     app = web.new_app(
         title="Acme Sales sales API",
         version=__version__,
-        route_handlers=routes.mount(build=cfg.build, db=db, log=log),
+        route_handlers=routes.mount(build=cfg.build, db=db, auth=auth, users=users, log=log),
         exception_handlers=exception_handlers(log),
         on_startup=[db.open],
-        on_shutdown=[db.close],
+        on_shutdown=[db.close, *on_shutdown],
         cors_allowed_origins=cfg.web.cors_allowed_origins,
     )
     return RequestLogging(app, log=log, quiet_paths=checkapp.PATHS)

@@ -1,5 +1,6 @@
 """What an admin command is, and the database session every command starts from."""
 
+import argparse
 import dataclasses
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
@@ -16,6 +17,24 @@ class Command:
     name: str
     help: str  # one line, shown by `admin --help` and as the description of `admin NAME --help`
     run: Callable[[AdminConfig, Logger], Coroutine[Any, Any, None]]
+
+
+@dataclass(frozen=True, slots=True)
+class CommandWithArguments:
+    """A command that also takes arguments of its own, such as useradd's NAME and EMAIL.
+
+    `add_arguments` declares them on an argparse parser; `run` receives what that parser read.
+    The shared settings (--db-host, ...) work as for every command, before or after them.
+    """
+
+    name: str
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[AdminConfig, Logger, argparse.Namespace], Coroutine[Any, Any, None]]
+
+
+class UsageError(Exception):
+    """The operator asked for something that cannot be done as asked; the message says why."""
 
 
 @asynccontextmanager

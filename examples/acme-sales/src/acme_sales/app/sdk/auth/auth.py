@@ -27,7 +27,7 @@ class UserLookup(Protocol):
         ...
 
 
-class AuthInfo(msgspec.Struct, frozen=True):
+class AuthInfo(msgspec.Struct, frozen=True, rename="camel"):
     """The authenticated caller."""
 
     user_id: UUID

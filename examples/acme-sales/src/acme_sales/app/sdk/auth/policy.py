@@ -35,6 +35,7 @@ _PROBES: tuple[Mapping[str, Any], ...] = (
 
 # rego-cpp reports a compile error as `(error <n>:<file>|<byte offset>|<length> (errormsg
 # <n>:<text>) ...)`, each string prefixed with its length in bytes.
+_ERROR_START = re.compile(rb"\(error\b")
 _ERROR_SOURCE = re.compile(rb"\(error (\d+):")
 _ERROR_SPAN = re.compile(rb"\|(\d+)\|")
 _ERROR_MESSAGE = re.compile(rb"\(errormsg (\d+):")
@@ -88,10 +89,15 @@ class PolicyEngine:
             expressions = output[0].expressions
             if len(expressions) == 1 and isinstance(expressions[0], bool):
                 return expressions[0]
-        raise PolicyError(
-            f"rule {entrypoint} did not decide true or false "
-            "(is it defined, with `default ... := false`?)"
-        )
+        raise PolicyError(f"rule {entrypoint} did not decide true or false: {_why_not(output)}")
+
+
+def _why_not(output: regopy.Output) -> str:
+    if not output.ok():
+        return "its definitions conflict or it failed at run time"
+    if len(output) != 1 or not output[0].expressions:
+        return "it is undefined (missing, or without `default ... := false`)"
+    return "its value is not a boolean"
 
 
 class _ThreadInterpreters(threading.local):
@@ -117,33 +123,44 @@ def _read_sources(folder: Path) -> dict[str, bytes]:
     sources = {str(path): path.read_bytes() for path in sorted(folder.glob("*.rego"))}
     if not sources:
         raise PolicyError(f"policy folder {folder} holds no .rego files")
+    for path, source in sources.items():
+        try:
+            source.decode()
+        except UnicodeDecodeError as err:
+            raise PolicyError(f"{path}: not UTF-8 text (byte {err.start})") from None
     return sources
 
 
 def _describe_compile_error(message: str, sources: Mapping[str, bytes]) -> str:
     """`file:line:col: text` for each error rego-cpp reports, or its own text if unparsable."""
     raw = message.encode()
-    problems: list[str] = []
-    for found in _ERROR_SOURCE.finditer(raw):
-        name_end = found.end() + int(found[1])
-        name = raw[found.end() : name_end].decode(errors="replace")
-        span = _ERROR_SPAN.match(raw, name_end)
-        text = _error_text(raw, name_end)
-        if span is None or name not in sources:
-            problems.append(f"{name}: {text}")
-            continue
-        line, column = _line_and_column(sources[name], int(span[1]))
-        problems.append(f"{name}:{line}:{column}: {text}")
+    starts = [found.start() for found in _ERROR_START.finditer(raw)]
+    problems = [
+        _describe_one(raw[start:end], sources)
+        for start, end in zip(starts, [*starts[1:], len(raw)], strict=True)
+    ]
     if not problems:
         problems = [" ".join(message.split())]
     return "policy does not compile:\n  " + "\n  ".join(problems)
 
 
-def _error_text(raw: bytes, start: int) -> str:
-    found = _ERROR_MESSAGE.search(raw, start)
-    if found is None:
-        return "error"
-    return raw[found.end() : found.end() + int(found[1])].decode(errors="replace")
+def _describe_one(error: bytes, sources: Mapping[str, bytes]) -> str:
+    found = _ERROR_MESSAGE.search(error)
+    text = _length_prefixed(error, found.end(), int(found[1])) if found else "error"
+    located = _ERROR_SOURCE.match(error)
+    if located is None:
+        return text
+    name_end = located.end() + int(located[1])
+    name = _length_prefixed(error, located.end(), int(located[1]))
+    span = _ERROR_SPAN.match(error, name_end)
+    if span is None or name not in sources:
+        return f"{name}: {text}"
+    line, column = _line_and_column(sources[name], int(span[1]))
+    return f"{name}:{line}:{column}: {text}"
+
+
+def _length_prefixed(raw: bytes, start: int, length: int) -> str:
+    return raw[start : start + length].decode(errors="replace")
 
 
 def _line_and_column(source: bytes, offset: int) -> tuple[int, int]:

@@ -80,7 +80,7 @@ class TokenService:
         )
 
     def verify(self, token: str) -> Claims:
-        """The claims of a token this service signed and that is valid now; else InvalidTokenError."""
+        """The claims of a token this service signed that is valid now; else InvalidTokenError."""
         if len(token) > MAX_TOKEN_LENGTH:
             raise InvalidTokenError("token too large")
         kid = _trusted_kid(_unverified_header(token))
@@ -134,7 +134,7 @@ def _trusted_kid(header: dict[str, Any]) -> str:
     return kid
 
 
-def _reason(err: jwt.PyJWTError) -> str:  # noqa: PLR0911
+def _reason(err: jwt.PyJWTError) -> str:  # noqa: PLR0911  (one answer per kind of failure)
     # Subclasses before their bases: InvalidSignatureError is a DecodeError.
     if isinstance(err, jwt.ExpiredSignatureError):
         return "token expired"
@@ -144,6 +144,10 @@ def _reason(err: jwt.PyJWTError) -> str:  # noqa: PLR0911
         return "signature invalid"
     if isinstance(err, jwt.InvalidIssuerError):
         return "token issuer not accepted"
+    if isinstance(err, jwt.InvalidAudienceError):  # tokens here name no audience
+        return "token audience not accepted"
+    if isinstance(err, jwt.exceptions.InvalidSubjectError):
+        return "token subject is not a user id"
     if isinstance(err, jwt.MissingRequiredClaimError):
         return f"token has no {err.claim} claim"  # a name from _REQUIRED_CLAIMS
     if isinstance(err, jwt.InvalidAlgorithmError):

@@ -28,6 +28,8 @@ T = TypeVar("T")
 
 Connection = ASGIConnection[Any, Any, Any, Any]
 
+LoadResource = Callable[[UUID], Awaitable[T]]  # raises errs.Error (404) when there is none
+
 _AUTH_INFO = "auth_info"
 _LOADED = "loaded_resource"
 
@@ -37,7 +39,7 @@ class Loader(Generic[T]):
     """How to load the resource a path parameter names, and who owns it."""
 
     path_param: str
-    load: Callable[[UUID], Awaitable[T]]  # raises errs.Error (404) when there is none
+    load: LoadResource[T]
     owner_id: Callable[[T], UUID]
 
 

@@ -14,34 +14,33 @@ role_user := "USER"
 
 role_all := {role_admin, role_user}
 
-claim_roles := {role | some role in input.roles}
-
 default rule_any := false
 
 rule_any if {
-	count(role_all & claim_roles) > 0
+	some role in input.roles
+	role in role_all
 }
 
 default rule_admin_only := false
 
 rule_admin_only if {
-	role_admin in claim_roles
+	role_admin in input.roles
 }
 
 default rule_user_only := false
 
 rule_user_only if {
-	role_user in claim_roles
+	role_user in input.roles
 }
 
 default rule_admin_or_subject := false
 
 rule_admin_or_subject if {
-	role_admin in claim_roles
+	role_admin in input.roles
 }
 
 rule_admin_or_subject if {
-	role_user in claim_roles
+	role_user in input.roles
 	input.subject != ""
 	input.subject == input.user_id
 }

@@ -1,0 +1,141 @@
+"""The user routes of the sales service.
+
+| route                          | who                                 |
+|--------------------------------|-------------------------------------|
+| GET    /v1/users               | admin                               |
+| GET    /v1/users/{id}          | admin, or the user themself         |
+| POST   /v1/users               | admin                               |
+| PATCH  /v1/users/{id}          | admin, or the user themself         |
+| PUT    /v1/users/{id}/roles    | admin                               |
+| DELETE /v1/users/{id}          | admin, or the user themself         |
+"""
+
+import asyncio
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Request, Router, delete, get, patch, post, put
+from litestar.params import FromQuery, JSONBody, QueryParameter
+
+from acme_sales.app.domain.userapp import models, query
+from acme_sales.app.sdk import errs
+from acme_sales.app.sdk.auth.claims import Rule
+from acme_sales.app.sdk.authclient import AuthClient
+from acme_sales.app.sdk.mid import auth as mid
+from acme_sales.app.sdk.query import QueryResult
+from acme_sales.business.domain import userbus
+
+AnyRequest = Request[Any, Any, Any]
+
+_NOT_UNIQUE = errs.FieldError(field="email", error="email is not unique")
+
+
+def routes(*, users: userbus.UserBus, auth: AuthClient) -> Router:
+    user_in_path = mid.Loader(
+        path_param="user_id", load=_loader(users), owner_id=lambda user: user.id
+    )
+    authenticated = mid.authenticate(auth)
+    admin = mid.authorize(auth, Rule.ADMIN_ONLY)
+    admin_or_self = mid.authorize_loaded(auth, Rule.ADMIN_OR_SUBJECT, user_in_path)
+    admin_on_user = mid.authorize_loaded(auth, Rule.ADMIN_ONLY, user_in_path)
+
+    @get("/v1/users", guards=[authenticated, admin], summary="Query users")
+    async def query_users(
+        *,
+        page: FromQuery[str | None] = None,
+        rows: FromQuery[str | None] = None,
+        order_by: Annotated[str | None, QueryParameter(name="orderBy")] = None,
+        user_id: Annotated[str | None, QueryParameter(name="userId")] = None,
+        name: FromQuery[str | None] = None,
+        email: FromQuery[str | None] = None,
+        start_created_date: Annotated[str | None, QueryParameter(name="startCreatedDate")] = None,
+        end_created_date: Annotated[str | None, QueryParameter(name="endCreatedDate")] = None,
+    ) -> QueryResult[models.User]:
+        q = query.to_bus_query(
+            page=page,
+            rows=rows,
+            order_by=order_by,
+            user_id=user_id,
+            name=name,
+            email=email,
+            start_created_date=start_created_date,
+            end_created_date=end_created_date,
+        )
+        found, total = await asyncio.gather(
+            users.query(q.filter, q.order_by, q.page), users.count(q.filter)
+        )
+        return QueryResult(
+            items=[models.to_app_user(user) for user in found],
+            total=total,
+            page=q.page.number,
+            rows_per_page=q.page.rows,
+        )
+
+    @get("/v1/users/{user_id:uuid}", guards=[authenticated, admin_or_self], summary="Get a user")
+    async def get_user(request: AnyRequest) -> models.User:
+        return models.to_app_user(mid.loaded(request, userbus.User))
+
+    @post("/v1/users", guards=[authenticated, admin], summary="Create a user")
+    async def create_user(data: JSONBody[models.NewUser]) -> models.User:
+        try:
+            user = await users.create(models.to_bus_new_user(data))
+        except userbus.DuplicateEmailError as err:
+            raise errs.Error(
+                errs.ErrCode.ALREADY_EXISTS, "email is not unique", fields=[_NOT_UNIQUE]
+            ) from err
+        return models.to_app_user(user)
+
+    @patch(
+        "/v1/users/{user_id:uuid}",
+        guards=[authenticated, admin_or_self],
+        summary="Change some of a user's fields",
+    )
+    async def update_user(request: AnyRequest, data: JSONBody[models.UpdateUser]) -> models.User:
+        update = models.to_bus_update_user(data)
+        return await _update(users, mid.loaded(request, userbus.User), update)
+
+    @put(
+        "/v1/users/{user_id:uuid}/roles",
+        guards=[authenticated, admin_on_user],
+        summary="Replace a user's roles",
+    )
+    async def update_roles(
+        request: AnyRequest, data: JSONBody[models.UpdateUserRoles]
+    ) -> models.User:
+        return await _update(
+            users, mid.loaded(request, userbus.User), models.to_bus_update_roles(data)
+        )
+
+    @delete(
+        "/v1/users/{user_id:uuid}", guards=[authenticated, admin_or_self], summary="Delete a user"
+    )
+    async def delete_user(request: AnyRequest) -> None:
+        await users.delete(mid.loaded(request, userbus.User))
+
+    return Router(
+        path="/",
+        route_handlers=[query_users, get_user, create_user, update_user, update_roles, delete_user],
+        tags=["users"],
+    )
+
+
+async def _update(
+    users: userbus.UserBus, user: userbus.User, update: userbus.UpdateUser
+) -> models.User:
+    try:
+        updated = await users.update(user, update)
+    except userbus.DuplicateEmailError as err:
+        raise errs.Error(
+            errs.ErrCode.ALREADY_EXISTS, "email is not unique", fields=[_NOT_UNIQUE]
+        ) from err
+    return models.to_app_user(updated)
+
+
+def _loader(users: userbus.UserBus) -> "mid.LoadResource[userbus.User]":
+    async def load(user_id: UUID) -> userbus.User:
+        try:
+            return await users.query_by_id(user_id)
+        except userbus.UserNotFoundError as err:
+            raise errs.Error(errs.ErrCode.NOT_FOUND, "user not found") from err
+
+    return load

@@ -1,0 +1,1 @@
+"""Business domains: one package per domain, each with its rules, models and storage port."""
