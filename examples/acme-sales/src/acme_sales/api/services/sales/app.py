@@ -28,9 +28,7 @@ def create_app() -> ASGIApp:
     cfg = config.load(argv=(), environ=os.environ)
     logger.configure(service=config.SERVICE, level=cfg.log.level, fmt=cfg.log.format)
     log = logger.get_logger()
-    auth = HTTPAuthClient.connect(
-        cfg.auth.host, timeout=cfg.auth.timeout.total_seconds(), log=log
-    )
+    auth = HTTPAuthClient.connect(cfg.auth.host, timeout=cfg.auth.timeout.total_seconds(), log=log)
     return build_app(cfg, log=log, auth=auth, on_shutdown=(auth.close,))
 
 
