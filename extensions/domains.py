@@ -1,0 +1,436 @@
+"""The `domains` answer, understood once: validated, then normalised for the templates.
+
+Copier loads this file through copier-template-extensions. It gives templates:
+
+- the filter `domain_problem`: the first thing wrong with a `domains` answer ("" when none), used by
+  the question's validator, so a bad answer is refused before anything is written;
+- `domain_list` in every render's context: one dict per domain with every name a template needs
+  (class, package, table, route, ...) and, per field, its type's facts (see FIELD_TYPES). The
+  templates only substitute these; no naming or typing rule lives in Jinja.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+import shutil
+import subprocess
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from copier_template_extensions import ContextHook
+from jinja2 import Environment
+from jinja2.ext import Extension
+
+SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+
+# Names taken by the domains every render has, and names that would collide with their packages.
+BUILT_IN_DOMAINS = frozenset({"user", "audit", "auth", "check", "tran", "vproduct", "query", "order"})
+
+# Longest domain or field name: generated lines must fit ruff's 100 columns.
+MAX_NAME = 20
+
+# Columns every domain row has anyway.
+IMPLICIT_FIELDS = frozenset({"id", "user_id", "date_created", "date_updated"})
+
+
+@dataclass(frozen=True)
+class FieldType:
+    """What one field type means in every layer."""
+
+    app_type: str  # annotation of the JSON model field (msgspec decodes and validates the shape)
+    bus_type: str  # annotation of the business model field
+    parse: str  # callable turning the app value into the business value (raises ValueError)
+    to_app: str  # expression turning business value `{v}` into the JSON value
+    to_db: str  # expression turning business value `{v}` into the SQL parameter
+    to_bus: str  # expression turning the SQL value `{v}` into the business value
+    sql_type: str
+    filter: str  # "contains" (case-insensitive substring), "equals" or "range"
+    samples: tuple[Any, ...]  # valid JSON values, strictly ascending in the field's SQL order
+    invalid: Any  # a JSON value of the right shape that the business rule refuses (None: none)
+    wrong_shape: Any  # a JSON value of the wrong shape, refused while decoding
+    from_query: str  # expression turning query-string text `{v}` into the filter's value
+    imports: tuple[str, ...] = ()  # names imported from business.types
+
+
+FIELD_TYPES: dict[str, FieldType] = {
+    "text": FieldType(
+        app_type="str", bus_type="Text", parse="Text.parse", to_app="{v}.value",
+        to_db="{v}.value", to_bus="Text.parse({v})", sql_type="TEXT", filter="contains",
+        samples=("Alpha street", "Beta street", "Gamma street"), invalid="", wrong_shape=123, from_query="{v}", imports=("Text",),
+    ),
+    "name": FieldType(
+        app_type="str", bus_type="Name", parse="Name.parse", to_app="{v}.value",
+        to_db="{v}.value", to_bus="Name.parse({v})", sql_type="TEXT", filter="contains",
+        samples=("Anvil", "Bolt", "Crate"), invalid="x", wrong_shape=123, from_query="{v}", imports=("Name",),
+    ),
+    "email": FieldType(
+        app_type="str", bus_type="Email", parse="Email.parse", to_app="{v}.value",
+        to_db="{v}.value", to_bus="Email.parse({v})", sql_type="TEXT", filter="equals",
+        samples=("a@example.com", "b@example.com", "c@example.com"), invalid="not-an-email",
+        wrong_shape=123, from_query="Email.parse({v})", imports=("Email",),
+    ),
+    "int": FieldType(
+        app_type="int", bus_type="int", parse="scalars.int32", to_app="{v}", to_db="{v}",
+        to_bus="{v}", sql_type="INTEGER", filter="equals", samples=(-5, 7, 42),
+        invalid=2**31, wrong_shape="seven", from_query="scalars.int32(params.integer({v}))", imports=("scalars",),
+    ),
+    "quantity": FieldType(
+        app_type="int", bus_type="Quantity", parse="Quantity.parse", to_app="{v}.value",
+        to_db="{v}.value", to_bus="Quantity.parse({v})", sql_type="INTEGER", filter="equals",
+        samples=(1, 20, 300), invalid=-1, wrong_shape="many", from_query="Quantity.parse(params.integer({v}))", imports=("Quantity",),
+    ),
+    "money": FieldType(
+        app_type="Decimal", bus_type="Money", parse="Money.parse", to_app="{v}.value",
+        to_db="{v}.value", to_bus="Money.parse({v})", sql_type="NUMERIC(14, 2)",
+        filter="equals", samples=("0.10", "19.99", "250.00"), invalid="1.999",
+        wrong_shape="lots", from_query="Money.parse(params.decimal({v}))", imports=("Money",),
+    ),
+    "bool": FieldType(
+        app_type="bool", bus_type="bool", parse="scalars.boolean", to_app="{v}", to_db="{v}",
+        to_bus="{v}", sql_type="BOOLEAN", filter="equals", samples=(False, True),
+        invalid=None, wrong_shape="yes", from_query="params.boolean({v})", imports=("scalars",),
+    ),
+    "date": FieldType(
+        app_type="date", bus_type="date", parse="scalars.calendar_date", to_app="{v}",
+        to_db="{v}", to_bus="{v}", sql_type="DATE", filter="range",
+        samples=("2024-01-31", "2024-06-30", "2025-12-01"), invalid=None,
+        wrong_shape="someday", from_query="params.day({v})", imports=("scalars",),
+    ),
+    "datetime": FieldType(
+        app_type="datetime", bus_type="datetime", parse="scalars.utc_datetime",
+        to_app="{v}", to_db="{v}", to_bus="{v}", sql_type="TIMESTAMPTZ", filter="range",
+        samples=("2024-01-31T09:30:00Z", "2024-06-30T18:00:00Z", "2025-12-01T00:00:00Z"),
+        invalid="2024-01-31T09:30:00", wrong_shape="soon", from_query="params.timestamp({v})", imports=("scalars",),
+    ),
+}
+ENUM = "enum"
+
+
+@dataclass
+class Field:
+    name: str
+    camel: str
+    title: str
+    type: str
+    optional: bool
+    app_type: str
+    bus_type: str
+    parse: str
+    sql_type: str
+    filter: str
+    samples: list[Any]
+    invalid: Any
+    wrong_shape: Any
+    enum_class: str = ""
+    enum_members: list[dict[str, str]] = field(default_factory=list)
+    to_app: str = ""
+    to_db: str = ""
+    to_bus: str = ""
+    from_query: str = ""
+    app_parse: str = ""  # the parser as the app layer names it, null-aware when optional
+    app_bus_type: str = ""  # the business type as the app layer names it
+    var: str = ""  # a local variable name for the field's value (never shadows a builtin)
+
+
+@dataclass
+class Domain:
+    name: str  # singular snake_case: work_order
+    pkg: str  # one word, the stem of the slice packages: workorderapp, workorderbus, workorderdb
+    class_name: str  # WorkOrder
+    title: str  # "work order"
+    plural: str  # work_orders
+    plural_class: str  # WorkOrders
+    route: str  # work-orders, as in /v1/work-orders
+    table: str  # work_orders
+    id_column: str  # work_order_id
+    id_param: str  # work_order_id, the path parameter
+    id_camel: str  # workOrderId, the id's name in query strings
+    fields: list[Field]
+    model_types: list[str]  # business.types classes the business model uses (always Name)
+    parsers: list[str]  # business.types names the app converters use (classes, then scalars)
+    query_parsers: list[str]  # business.types names the query-string parsers use
+    json_types: list[str]  # what the JSON models import: "Decimal", "date", "datetime"
+    has_enums: bool
+    has_dates: bool  # a field of type date
+
+
+def domain_problem(domains: Any) -> str:
+    """The first rule a `domains` answer breaks, naming the domain and the rule; "" when none."""
+    if domains is None or domains == {}:
+        return ""
+    if not isinstance(domains, dict):
+        return "domains must be a mapping of domain name to its spec (see the README)"
+    plurals: dict[str, str] = {}
+    for name, spec in domains.items():
+        problem = _name_problem(name) or _spec_problem(name, spec)
+        if problem:
+            return problem
+        plural = _plural(name, spec)
+        if plural in plurals:
+            return (
+                f"domains: {name!r} and {plurals[plural]!r} have the same plural {plural!r}; "
+                "give one a different `plural`"
+            )
+        plurals[plural] = name
+    return ""
+
+
+def normalise(domains: Any) -> list[dict[str, Any]]:
+    """The answer as the templates use it; [] for an answer `domain_problem` refuses."""
+    if not domains or domain_problem(domains):
+        return []
+    result = []
+    for name, spec in domains.items():
+        domain = _domain(name, spec)
+        for f in domain.fields:
+            qualified = f"{domain.pkg}bus.{f.parse}" if f.type == ENUM else f.parse
+            f.app_parse = f"nullable({qualified})" if f.optional else qualified
+            f.app_bus_type = f"{domain.pkg}bus.{f.bus_type}" if f.type == ENUM else f.bus_type
+            f.var = f"{f.name}_" if hasattr(builtins, f.name) else f.name
+            if f.type == ENUM:
+                f.from_query = f"{domain.pkg}bus.{f.from_query}"
+        result.append(asdict(domain))
+    return result
+
+
+class DomainsExtension(Extension):
+    """Filters: `domain_problem` for the validator; conversions and literals for the templates."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.filters["domain_problem"] = domain_problem
+        environment.filters["to_app_expr"] = to_app_expr
+        environment.filters["to_db_expr"] = to_db_expr
+        environment.filters["to_bus_expr"] = to_bus_expr
+        environment.filters["py"] = repr
+        environment.filters["pyformat"] = pyformat
+        environment.filters["expr"] = lambda template, value: template.replace("{v}", value)
+
+
+def pyformat(source: str, package: str, python_version: str = "3.11") -> str:
+    """`source` as the rendered project's ruff formats it: imports sorted, code formatted.
+
+    Generated code varies with the names in the answers, so no hand layout suits every answer;
+    formatting it while rendering keeps every render lint-clean, and deterministic for updates.
+    """
+    ruff = _ruff()
+    settings = [
+        "--isolated",
+        "--line-length=100",
+        f"--target-version=py{python_version.replace('.', '')}",
+        "--config",
+        f"lint.isort.known-first-party=['{package}', 'tests']",
+    ]
+    sorted_imports = _run([ruff, "check", "--fix", "--select=I", "--exit-zero", *settings,
+                           "--stdin-filename=generated.py", "-"], source)
+    return _run([ruff, "format", *settings, "--stdin-filename=generated.py", "-"], sorted_imports)
+
+
+def _ruff() -> str:
+    try:
+        from ruff.__main__ import find_ruff_bin  # noqa: PLC0415  (optional dependency)
+
+        return str(find_ruff_bin())
+    except ImportError:
+        found = shutil.which("ruff")
+        if found:
+            return found
+    raise RuntimeError(
+        "rendering domains needs ruff next to copier: "
+        "uvx --with copier-template-extensions --with ruff copier ..."
+    )
+
+
+def _run(command: list[str], source: str) -> str:
+    done = subprocess.run(command, input=source, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"ruff could not format generated code:\n{done.stderr}\n{source}")
+    return done.stdout
+
+
+def to_app_expr(field: dict[str, Any], value: str) -> str:
+    """Python expression turning business value `value` of `field` into its JSON value."""
+    return _maybe_none(field, value, field["to_app"])
+
+
+def to_db_expr(field: dict[str, Any], value: str, nullable: bool = True) -> str:
+    """Python expression turning business value `value` of `field` into its SQL parameter."""
+    return _maybe_none({**field, "optional": field["optional"] and nullable}, value, field["to_db"])
+
+
+def to_bus_expr(field: dict[str, Any], value: str) -> str:
+    """Python expression turning SQL value `value` of `field` into its business value."""
+    return _maybe_none(field, value, field["to_bus"])
+
+
+def _maybe_none(field: dict[str, Any], value: str, template: str) -> str:
+    expression = template.replace("{v}", value)
+    if not field["optional"] or expression == value:
+        return expression
+    return f"None if {value} is None else {expression}"
+
+
+class DomainsContext(ContextHook):
+    """Adds `domain_list` to the context of every file rendered."""
+
+    def hook(self, context: dict[str, Any]) -> None:
+        context["domain_list"] = normalise(context.get("domains"))
+
+
+def _name_problem(name: Any) -> str:
+    if not isinstance(name, str) or not SNAKE.match(name):
+        return f"domains: {name!r} must be a singular snake_case name such as work_order"
+    if len(name) > MAX_NAME:
+        return f"domains: {name!r} must be at most {MAX_NAME} characters"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        return f"domains: {name!r} is a Python keyword"
+    if name in BUILT_IN_DOMAINS or name.replace("_", "") in BUILT_IN_DOMAINS:
+        return f"domains: {name!r} is taken by a built-in domain ({', '.join(sorted(BUILT_IN_DOMAINS))})"
+    return ""
+
+
+def _spec_problem(name: str, spec: Any) -> str:
+    if not isinstance(spec, dict):
+        return f"domains: {name!r} must be a mapping with `fields` (and optionally `plural`)"
+    unknown = set(spec) - {"fields", "plural"}
+    if unknown:
+        return f"domains: {name!r} has unknown keys {sorted(unknown)}; use `fields` and `plural`"
+    plural = spec.get("plural")
+    if plural is not None and (not isinstance(plural, str) or not SNAKE.match(plural)):
+        return f"domains: {name!r} plural {plural!r} must be snake_case"
+    fields = spec.get("fields")
+    if not isinstance(fields, dict) or not fields:
+        return f"domains: {name!r} needs `fields`, a mapping of field name to type"
+    for field_name, field_spec in fields.items():
+        problem = _field_problem(name, field_name, field_spec)
+        if problem:
+            return problem
+    return ""
+
+
+def _field_problem(domain: str, name: Any, spec: Any) -> str:
+    where = f"domains: {domain}.{name}"
+    if not isinstance(name, str) or not SNAKE.match(name):
+        return f"{where}: a field name must be snake_case"
+    if len(name) > MAX_NAME:
+        return f"{where}: a field name must be at most {MAX_NAME} characters"
+    if keyword.iskeyword(name):  # soft keywords (type, match) are fine as attribute names
+        return f"{where}: a field name must not be a Python keyword"
+    if name in IMPLICIT_FIELDS or name == f"{domain}_id":
+        return (
+            f"{where}: {name!r} is an implicit column of every domain "
+            f"({', '.join(sorted(IMPLICIT_FIELDS | {domain + '_id'}))})"
+        )
+    kind, _, enum = _field_kind(spec)
+    if kind is None:
+        return (
+            f"{where}: unknown field type {spec!r}; use one of "
+            f"{', '.join(FIELD_TYPES)} (a trailing ? makes it optional) or {{enum: [...]}}"
+        )
+    if kind == ENUM:
+        if not enum:
+            return f"{where}: an enum needs at least one value"
+        if not all(isinstance(value, str) and value.strip() for value in enum):
+            return f"{where}: enum values must be non-empty strings"
+        members = [_member_name(value) for value in enum]
+        if len(set(members)) != len(members) or len(set(enum)) != len(enum):
+            return f"{where}: enum values must be distinct (also after upper-casing): {enum}"
+    return ""
+
+
+def _field_kind(spec: Any) -> tuple[str | None, bool, list[Any]]:
+    """(type, optional, enum values) of a field spec, or (None, ...) for an unknown type."""
+    if isinstance(spec, str):
+        optional = spec.endswith("?")
+        kind = spec.removesuffix("?")
+        return (kind if kind in FIELD_TYPES else None), optional, []
+    if isinstance(spec, dict):
+        optional = spec.get("optional", False)
+        if not isinstance(optional, bool) or set(spec) - {"type", "enum", "optional"}:
+            return None, False, []
+        if "enum" in spec:
+            values = spec["enum"]
+            if "type" in spec and spec["type"] != ENUM:
+                return None, False, []
+            return ENUM, optional, list(values) if isinstance(values, list) else []
+        kind = spec.get("type")
+        return (kind if kind in FIELD_TYPES else None), optional, []
+    return None, False, []
+
+
+def _domain(name: str, spec: dict[str, Any]) -> Domain:
+    plural = _plural(name, spec)
+    class_name = _pascal(name)
+    fields = [_field(class_name, fname, fspec) for fname, fspec in spec["fields"].items()]
+    used = {imp for f in fields if f.type != ENUM for imp in FIELD_TYPES[f.type].imports}
+    classes = sorted(imp for imp in used if imp[0].isupper())
+    return Domain(
+        name=name,
+        pkg=name.replace("_", ""),
+        class_name=class_name,
+        title=name.replace("_", " "),
+        plural=plural,
+        plural_class=_pascal(plural),
+        route=plural.replace("_", "-"),
+        table=plural,
+        id_column=f"{name}_id",
+        id_param=f"{name}_id",
+        id_camel=_camel(f"{name}_id"),
+        fields=fields,
+        model_types=sorted({*classes, "Name"}),
+        parsers=classes + (["scalars"] if "scalars" in used else []),
+        query_parsers=[
+            name
+            for name in [*classes, "scalars"]
+            if any(re.search(rf"\b{name}\.", f.from_query) for f in fields if f.type != ENUM)
+        ],
+        json_types=sorted({f.app_type for f in fields} & {"Decimal", "date", "datetime"}),
+        has_enums=any(f.type == ENUM for f in fields),
+        has_dates=any(f.type == "date" for f in fields),
+    )
+
+
+def _field(class_name: str, name: str, spec: Any) -> Field:
+    kind, optional, enum = _field_kind(spec)
+    assert kind is not None  # checked by domain_problem
+    camel = _camel(name)
+    if kind == ENUM:
+        enum_class = class_name + _pascal(name)
+        return Field(
+            name=name, camel=camel, title=name.replace("_", " "), type=ENUM, optional=optional,
+            app_type="str", bus_type=enum_class, parse=f"{enum_class}.parse",
+            sql_type="TEXT", filter="equals", samples=sorted(enum), invalid="NOT " + enum[0],
+            wrong_shape=123, enum_class=enum_class,
+            enum_members=[{"name": _member_name(v), "value": v} for v in enum],
+            to_app="{v}.value", to_db="{v}.value", to_bus=f"{enum_class}.parse({{v}})",
+            from_query=f"{enum_class}.parse({{v}})",
+        )
+    ft = FIELD_TYPES[kind]
+    return Field(
+        name=name, camel=camel, title=name.replace("_", " "), type=kind, optional=optional,
+        app_type=ft.app_type, bus_type=ft.bus_type, parse=ft.parse, sql_type=ft.sql_type,
+        filter=ft.filter, samples=list(ft.samples), invalid=ft.invalid,
+        wrong_shape=ft.wrong_shape, to_app=ft.to_app, to_db=ft.to_db, to_bus=ft.to_bus,
+        from_query=ft.from_query,
+    )
+
+
+def _plural(name: str, spec: Any) -> str:
+    plural = spec.get("plural") if isinstance(spec, dict) else None
+    return plural if isinstance(plural, str) and plural else f"{name}s"
+
+
+def _pascal(snake: str) -> str:
+    return "".join(part.capitalize() for part in snake.split("_"))
+
+
+def _camel(snake: str) -> str:
+    first, *rest = snake.split("_")
+    return first + "".join(part.capitalize() for part in rest)
+
+
+def _member_name(value: str) -> str:
+    member = re.sub(r"[^0-9A-Za-z]+", "_", value.strip()).strip("_").upper()
+    return f"V_{member}" if not member or member[0].isdigit() else member
