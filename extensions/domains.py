@@ -221,7 +221,16 @@ def pyformat(source: str, package: str, python_version: str = "3.11") -> str:
         "--line-length=100",
         f"--target-version=py{python_version.replace('.', '')}",
         "--config",
-        f"lint.isort.known-first-party=['{package}', 'tests']",
+        f"lint.isort.known-first-party=['{package}']",
+        # As template/pyproject.toml.jinja has it: `tests.*` right after the package, whatever
+        # the package is called.
+        "--config",
+        "lint.isort.section-order=['future', 'standard-library', 'third-party', 'first-party', "
+        "'tests', 'local-folder']",
+        "--config",
+        "lint.isort.no-lines-before=['tests']",
+        "--config",
+        "lint.isort.sections={tests=['tests']}",
     ]
     sorted_imports = _run([ruff, "check", "--fix", "--select=I", "--exit-zero", *settings,
                            "--stdin-filename=generated.py", "-"], source)

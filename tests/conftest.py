@@ -27,7 +27,7 @@ from rendering import render  # noqa: E402  (needs the sys.path entry above)
 
 # What pytest-copier copies into its throwaway template repository: the template alone, not the
 # .venv, .git, examples or caches of this checkout.
-TEMPLATE_PATHS = ("copier.yml", "template", "hooks")
+TEMPLATE_PATHS = ("copier.yml", "template", "hooks", "extensions")
 
 # Environment a rendered project's commands see: nothing of this repository's virtualenv, only
 # what finds the tools (PATH, pyenv), reaches package registries (certificates, proxies) and the

@@ -56,6 +56,7 @@ BAD_ANSWERS: list[tuple[str, dict[str, Any], str]] = [
     ("package-uppercase", {"package_name": "Acme"}, IDENTIFIER),
     ("package-leading-digit", {"package_name": "1acme"}, IDENTIFIER),
     ("package-leading-underscore", {"package_name": "_acme"}, IDENTIFIER),
+    ("package-too-long", {"package_name": "a" * 25}, "package_name must be at most 24 characters"),
     ("description-empty", {"description": ""}, "description must not be empty"),
     ("description-blank", {"description": "  "}, "description must not be empty"),
     ("description-multiline", {"description": "One\nTwo"}, "description must be a single line"),
@@ -106,6 +107,9 @@ def test_good_non_default_answers_render(copier: CopierFixture, tmp_path: Path) 
         ("Billing API", "billing-api", "billing_api"),
         ("Orders v2.1", "orders-v2-1", "orders_v2_1"),
         ("Foo_Bar Service", "foo-bar-service", "foo_bar_service"),
+        # A package name is at most 24 characters: the slug's words that fit.
+        ("Northwind Billing Platform", "northwind-billing-platform", "northwind_billing"),
+        ("Abcdefghijklmnopqrstuvwx Y", "abcdefghijklmnopqrstuvwx-y", "abcdefghijklmnopqrstuvwx"),
     ],
 )
 def test_slug_and_package_derive_from_name(

@@ -141,6 +141,24 @@ def test_python_version_choices(version: str, default_render: Path, tmp_path: Pa
     assert 'requires-python = ">=3.11"' in (project / "uv.lock").read_text(encoding="utf-8")
 
 
+def test_dockerfile_has_a_target_per_service_and_no_keys(default_render: Path) -> None:
+    """One Dockerfile builds both services; no signing key is copied into the auth image."""
+    dockerfile = (default_render / "deploy" / "docker" / "Dockerfile").read_text(encoding="utf-8")
+    assert re.findall(r"^FROM \S+ AS (\w+)$", dockerfile, re.MULTILINE) == [
+        "build",
+        "runtime",
+        "sales",
+        "auth",
+    ]
+    auth = dockerfile.split("FROM runtime AS auth\n", 1)[1]
+    assert 'CMD ["auth"]' in auth
+    assert "EXPOSE 6000 6010" in auth
+    assert "AUTH_BUILD=${BUILD_REF}" in auth
+    assert not re.search(r"^(COPY|ADD) .*(deploy|keys|\.pem)", dockerfile, re.MULTILINE)
+    dockerignore = (default_render / ".dockerignore").read_text(encoding="utf-8").splitlines()
+    assert "deploy/keys" in dockerignore
+
+
 # --- the rendered project's own toolchain (slow), for every python_version ----------------------
 
 SYNC_TIMEOUT = 900.0  # a cold uv cache downloads every dependency
@@ -236,3 +254,69 @@ def test_toolchain(
         )
         report(f"rendered test suite [py{version}]: {summary}")
         record_property("summary", summary)
+
+
+# --- names of every allowed length (slow): the code stays lint-, format- and type-clean ----------
+
+_QUESTIONS = yaml.safe_load((REPO_ROOT / "copier.yml").read_text(encoding="utf-8"))
+
+
+def _max_length(question: str) -> int:
+    """The length limit the question's validator enforces (`{question} | length > N`)."""
+    found = re.search(rf"{question} \| length > (\d+)", _QUESTIONS[question]["validator"])
+    assert found, f"copier.yml: {question}'s validator has no length limit"
+    return int(found.group(1))
+
+
+def _filled(prefix: str, filler: str, length: int) -> str:
+    return (prefix + filler * length)[:length]
+
+
+# The package name is in every import line and the slug and project name in strings: the longest
+# answers the validators allow must not push a line past 100 columns, and a one-letter package must
+# not let `ruff format` join lines the template splits. Both names sort after "tests", where the
+# default sorts before it, so import order cannot depend on the name either.
+NAME_CASES: dict[str, dict[str, str]] = {
+    "longest-names": {
+        "project_name": _filled("Z Long Project Name ", "X", _max_length("project_name")),
+        "project_slug": _filled("z-long-project-slug-", "x", _max_length("project_slug")),
+        "package_name": _filled("z_long_package_", "x", _max_length("package_name")),
+    },
+    "one-letter-package": {"package_name": "z"},
+}
+NAME_STEPS = ("ruff-check", "ruff-format", "mypy", "lint-imports")
+
+
+@pytest.fixture(scope="session", params=NAME_CASES)
+def name_sync(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    run_in_project: Runner,
+) -> tuple[str, Path, Run]:
+    """A render with the case's names (default python_version) and `uv sync --locked` run once."""
+    case: str = request.param
+    project = render(tmp_path_factory.mktemp(f"names-{case}") / "project", NAME_CASES[case])
+    label = f"{shlex.join(UV_SYNC)} [{case}]"
+    sync = run_in_project(project, UV_SYNC, timeout=SYNC_TIMEOUT, check=False, label=label)
+    return case, project, sync
+
+
+def test_name_cases_are_the_extremes_allowed() -> None:
+    longest = NAME_CASES["longest-names"]
+    for question, answer in longest.items():
+        assert len(answer) == _max_length(question), question
+    assert len(NAME_CASES["one-letter-package"]["package_name"]) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("step", NAME_STEPS)
+def test_names_of_every_length_render_clean(
+    step: str, name_sync: tuple[str, Path, Run], run_in_project: Runner
+) -> None:
+    case, project, sync = name_sync
+    if sync.failure:
+        pytest.fail(sync.describe(project), pytrace=False)
+    answers = read_answers(project)
+    assert {question: answers[question] for question in NAME_CASES[case]} == NAME_CASES[case]
+    command = TOOLCHAIN[step]
+    run_in_project(project, command, label=f"{shlex.join(command)} [{case}]")

@@ -42,7 +42,10 @@ class ChangedMigrationError(MigrationError):
     @classmethod
     def core(cls, filename: str, recorded: str, on_disk: str) -> "ChangedMigrationError":
         return cls(
-            filename, recorded, on_disk, remedy="restore the file and put the change in a new migration"
+            filename,
+            recorded,
+            on_disk,
+            remedy="restore the file and put the change in a new migration",
         )
 
     @classmethod
