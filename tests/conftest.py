@@ -14,7 +14,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,7 +117,7 @@ def run_in_project(report: Callable[[str], None]) -> Runner:
 
     Fails the test with the command's full output when it exits non-zero or times out, unless
     ``check=False``: then the caller inspects ``Run.failure``. ``label`` names the command in
-    the timings printed at the end of the session.
+    the timings printed at the end of the session; ``env`` adds variables (such as settings).
     """
 
     def run(
@@ -126,6 +126,7 @@ def run_in_project(report: Callable[[str], None]) -> Runner:
         timeout: float = DEFAULT_TIMEOUT,
         check: bool = True,
         label: str | None = None,
+        env: Mapping[str, str] | None = None,
     ) -> Run:
         __tracebackhide__ = True
         command = shlex.join(args)
@@ -133,7 +134,7 @@ def run_in_project(report: Callable[[str], None]) -> Runner:
         proc = subprocess.Popen(
             list(args),
             cwd=project,
-            env=clean_env(),
+            env={**clean_env(), **(env or {})},
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

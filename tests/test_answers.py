@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import yaml
 from pytest_copier.plugin import CopierFixture
+from rendering import ANSWERS_FILE, diff_trees
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 COPIER_YML = yaml.safe_load((REPO_ROOT / "copier.yml").read_text(encoding="utf-8"))
@@ -70,6 +71,56 @@ BAD_ANSWERS: list[tuple[str, dict[str, Any], str]] = [
     ("email-two-ats", {"author_email": "a@b@example.com"}, "author_email must be an email"),
     ("python-3.10", {"python_version": "3.10"}, "Invalid choice for 'python_version'"),
     ("python-3.14", {"python_version": "3.14"}, "Invalid choice for 'python_version'"),
+    # domains: YAML text as `--data domains=...` gives it, or a mapping as the API takes it. Every
+    # rule has a unit test in tests/test_domains_extension.py; these prove Copier applies them.
+    (
+        "domains-not-a-mapping",
+        {"domains": "[product, home]"},
+        "domains must be a mapping of domain name to its spec",
+    ),
+    (
+        "domains-name-camel-case",
+        {"domains": "WorkOrder:\n  fields:\n    title: text\n"},
+        "domains: 'WorkOrder' must be a singular snake_case name such as work_order",
+    ),
+    (
+        "domains-name-keyword",
+        {"domains": {"class": {"fields": {"title": "text"}}}},
+        "domains: 'class' is a Python keyword",
+    ),
+    (
+        "domains-name-built-in",
+        {"domains": "user: {fields: {nickname: text}}"},
+        "domains: 'user' is taken by a built-in domain",
+    ),
+    (
+        "domains-missing-fields",
+        {"domains": "widget: {plural: widgets}"},
+        "domains: 'widget' needs `fields`, a mapping of field name to type",
+    ),
+    (
+        "domains-unknown-field-type",
+        {"domains": "widget: {fields: {label: string}}"},
+        "domains: widget.label: unknown field type 'string'",
+    ),
+    (
+        "domains-implicit-column",
+        {"domains": {"work_order": {"fields": {"work_order_id": "text"}}}},
+        "domains: work_order.work_order_id: 'work_order_id' is an implicit column",
+    ),
+    (
+        "domains-empty-enum",
+        {"domains": "home: {fields: {type: {enum: []}}}"},
+        "domains: home.type: an enum needs at least one value",
+    ),
+    (
+        "domains-same-plural",
+        {
+            "domains": "person: {plural: people, fields: {name: name}}\n"
+            "human: {plural: people, fields: {name: name}}\n"
+        },
+        "domains: 'human' and 'person' have the same plural 'people'",
+    ),
 ]
 
 
@@ -117,6 +168,61 @@ def test_slug_and_package_derive_from_name(
 ) -> None:
     context = copier.context(project_name=name)
     assert (context["project_slug"], context["package_name"]) == (slug, package)
+
+
+# --- domains: the default, exactly as the README documents it ------------------------------------
+
+DEFAULT_DOMAINS = """\
+product:
+  fields:
+    name: name
+    cost: money
+    quantity: quantity
+home:
+  fields:
+    type: {enum: [SINGLE FAMILY, CONDO]}
+    address1: text
+    address2: text?
+    zip_code: text
+    city: text
+    state: text
+    country: text
+"""
+
+
+def test_default_domains_are_the_documented_form() -> None:
+    assert COPIER_YML["domains"]["default"] == DEFAULT_DOMAINS
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"```yaml\n{DEFAULT_DOMAINS}```" in readme, "README.md: document the default domains"
+
+
+def test_default_domains_render(default_render: Path) -> None:
+    answers = yaml.safe_load((default_render / ".copier-answers.yml").read_text(encoding="utf-8"))
+    assert answers["domains"] == yaml.safe_load(DEFAULT_DOMAINS)
+    src = default_render / "src" / "acme_sales"
+    routes = (src / "api" / "services" / "sales" / "routes.py").read_text(encoding="utf-8")
+    for pkg in ("product", "home"):
+        assert (src / "business" / "domain" / f"{pkg}bus" / "stores" / f"{pkg}db.py").is_file()
+        assert (src / "app" / "domain" / f"{pkg}app" / "routes.py").is_file()
+        assert (src / "business" / "sdk" / "migrate" / "sql" / "domains" / f"{pkg}.sql").is_file()
+        assert f"{pkg}app" in routes, f"{pkg}app is not wired into the sales routes"
+    home_sql = (src / "business/sdk/migrate/sql/domains/home.sql").read_text(encoding="utf-8")
+    assert "address2 TEXT NULL," in home_sql
+    assert "address1 TEXT NOT NULL," in home_sql
+
+
+def test_default_domains_given_as_text_render_the_defaults(
+    copier: CopierFixture, tmp_path: Path, default_render: Path
+) -> None:
+    """`--data domains=<the default text>` is the default answer: the same project."""
+    project = copier.copy(tmp_path / "out", domains=DEFAULT_DOMAINS)
+    differences = [
+        (path, why)
+        for path, why in diff_trees(default_render, project.path)
+        if path.as_posix() != ANSWERS_FILE
+    ]
+    assert differences == []
+    assert project.answers["domains"] == yaml.safe_load(DEFAULT_DOMAINS)
 
 
 def test_computed_lists_are_not_stored_in_answers(default_render: Path) -> None:

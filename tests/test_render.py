@@ -6,12 +6,15 @@ import fnmatch
 import re
 import shlex
 import shutil
+import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 import yaml
+from extension import domains_extension, generated_test_files
 from rendering import GENERATED_NAMES, REPO_ROOT, iter_files, read_answers, render
 
 if TYPE_CHECKING:
@@ -244,14 +247,7 @@ def test_toolchain(
     run = run_in_project(synced_project, command, label=f"{shlex.join(command)} [py{version}]")
     record_property("seconds", round(run.seconds, 1))
     if step == "pytest":
-        summary = next(
-            (
-                m.group(0).strip("= ")
-                for line in reversed(run.output.splitlines())
-                if (m := PYTEST_SUMMARY.match(line.strip()))
-            ),
-            "no summary line found",
-        )
+        summary = _pytest_summary(run)
         report(f"rendered test suite [py{version}]: {summary}")
         record_property("summary", summary)
 
@@ -320,3 +316,232 @@ def test_names_of_every_length_render_clean(
     assert {question: answers[question] for question in NAME_CASES[case]} == NAME_CASES[case]
     command = TOOLCHAIN[step]
     run_in_project(project, command, label=f"{shlex.join(command)} [{case}]")
+
+
+# --- every field type: a claimed answer set, rendered and (slow) run through its whole toolchain --
+
+# A multi-word domain with a custom plural and every field type, required and optional (both
+# optional forms), plus a second, small domain. test_every_field_type_claim keeps the claim true
+# when a field type is added.
+EVERY_FIELD_TYPE_DOMAINS = """\
+delivery_batch:
+  plural: delivery_batches
+  fields:
+    label: text
+    format: {type: text, optional: true}
+    carrier: name
+    courier: name?
+    contact: email
+    backup_email: {type: email, optional: true}
+    priority: int
+    retries: int?
+    parcels: quantity
+    spare_parcels: {type: quantity, optional: true}
+    declared_value: money
+    insured_value: money?
+    fragile: bool
+    signed: {type: bool, optional: true}
+    ship_date: date
+    return_date: date?
+    departed_at: datetime
+    delivered_at: {type: datetime, optional: true}
+    status: {enum: [PENDING, IN TRANSIT, DELIVERED]}
+    size: {enum: [small, medium, large], optional: true}
+work_order:
+  fields:
+    title: text
+    due: date?
+"""
+ANSWER_SETS: dict[str, dict[str, str]] = {"every-field-type": {"domains": EVERY_FIELD_TYPE_DOMAINS}}
+
+
+def test_every_field_type_claim() -> None:
+    answer = yaml.safe_load(EVERY_FIELD_TYPE_DOMAINS)
+    ext = domains_extension()
+    assert ext.domain_problem(answer) == ""
+    batch, _ = ext.normalise(answer)
+    assert "_" in batch["name"] and batch["plural"] != batch["name"] + "s"  # multi-word, custom
+    every_type = {*ext.FIELD_TYPES, ext.ENUM}
+    kinds = {(field["type"], field["optional"]) for field in batch["fields"]}
+    assert kinds == {(kind, optional) for kind in every_type for optional in (False, True)}
+    specs = answer["delivery_batch"]["fields"].values()
+    assert any(isinstance(spec, str) and spec.endswith("?") for spec in specs)
+    assert any(isinstance(spec, dict) and spec.get("optional") is True for spec in specs)
+
+
+@pytest.fixture(scope="session", params=ANSWER_SETS)
+def answer_set_render(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    report: Callable[[str], None],
+) -> tuple[str, Path]:
+    """A render of one claimed answer set, once per session. Do not modify it: copy it first."""
+    case: str = request.param
+    started = time.perf_counter()
+    project = render(tmp_path_factory.mktemp(f"answers-{case}") / "project", ANSWER_SETS[case])
+    report(f"{f'render [{case}]':<40} {time.perf_counter() - started:7.1f}s  ok")
+    return case, project
+
+
+def test_answer_set_renders_clean(answer_set_render: tuple[str, Path]) -> None:
+    case, project = answer_set_render
+    assert find_unrendered(project) == []
+    assert read_answers(project)["domains"] == yaml.safe_load(ANSWER_SETS[case]["domains"])
+
+
+def test_every_field_type_paths_and_routes(
+    answer_set_render: tuple[str, Path], default_render: Path
+) -> None:
+    case, project = answer_set_render
+    if case != "every-field-type":
+        pytest.skip("about the every-field-type answers")
+    src = project / "src" / "acme_sales"
+    for pkg in ("deliverybatch", "workorder"):
+        bus = src / "business" / "domain" / f"{pkg}bus"
+        for module in ("__init__", "bus", "model", "filter", "order"):
+            assert (bus / f"{module}.py").is_file(), f"{bus}/{module}.py"
+        assert (bus / "stores" / f"{pkg}db.py").is_file()
+        app = src / "app" / "domain" / f"{pkg}app"
+        for module in ("__init__", "models", "query", "routes"):
+            assert (app / f"{module}.py").is_file(), f"{app}/{module}.py"
+        assert (
+            project / "tests" / "business" / "domain" / f"{pkg}bus" / f"test_{pkg}bus.py"
+        ).is_file()
+        assert (project / "tests" / "api" / "services" / "sales" / f"test_{pkg}_api.py").is_file()
+    # The domains of the default answer are gone, the built-in ones stay.
+    domain_dirs = sorted(path.name for path in (src / "business" / "domain").iterdir())
+    assert domain_dirs == ["__init__.py", "auditbus", "deliverybatchbus", "userbus", "workorderbus"]
+    migrations = src / "business" / "sdk" / "migrate" / "sql" / "domains"
+    assert sorted(path.name for path in migrations.glob("*.sql")) == [
+        "delivery_batch.sql",
+        "work_order.sql",
+    ]
+
+    routes = {
+        pkg: (src / "app" / "domain" / f"{pkg}app" / "routes.py").read_text(encoding="utf-8")
+        for pkg in ("deliverybatch", "workorder")
+    }
+    assert '@get("/v1/work-orders"' in routes["workorder"]
+    assert '"/v1/work-orders/{work_order_id:uuid}"' in routes["workorder"]
+    assert '"/v1/vwork-orders"' in routes["workorder"]
+    assert '@get("/v1/delivery-batches"' in routes["deliverybatch"]  # the custom plural
+    assert '"/v1/delivery-batches/{delivery_batch_id:uuid}"' in routes["deliverybatch"]
+    sales_routes = (src / "api" / "services" / "sales" / "routes.py").read_text(encoding="utf-8")
+    assert "deliverybatchapp" in sales_routes and "workorderapp" in sales_routes
+    assert "productapp" not in sales_routes and "homeapp" not in sales_routes
+
+    model = (src / "business" / "domain" / "deliverybatchbus" / "model.py").read_text("utf-8")
+    assert re.search(r"^class DeliveryBatch\b", model, re.MULTILINE)
+    for enum in ("DeliveryBatchStatus", "DeliveryBatchSize"):
+        assert re.search(rf"^class {enum}\(StrEnum\):", model, re.MULTILINE), enum
+
+    sql = (migrations / "delivery_batch.sql").read_text(encoding="utf-8")
+    assert "CREATE TABLE delivery_batches (" in sql
+    assert "CREATE VIEW view_delivery_batches AS" in sql
+    for column in (
+        "label TEXT NOT NULL,",
+        "format TEXT NULL,",
+        "carrier TEXT NOT NULL,",
+        "courier TEXT NULL,",
+        "backup_email TEXT NULL,",
+        "priority INTEGER NOT NULL,",
+        "retries INTEGER NULL,",
+        "spare_parcels INTEGER NULL,",
+        "declared_value NUMERIC(14, 2) NOT NULL,",
+        "insured_value NUMERIC(14, 2) NULL,",
+        "fragile BOOLEAN NOT NULL,",
+        "signed BOOLEAN NULL,",
+        "ship_date DATE NOT NULL,",
+        "return_date DATE NULL,",
+        "departed_at TIMESTAMPTZ NOT NULL,",
+        "delivered_at TIMESTAMPTZ NULL,",
+        "status TEXT NOT NULL,",
+        "size TEXT NULL,",
+    ):
+        assert f"\n    {column}\n" in sql, f"delivery_batch.sql lacks `{column}`"
+    # The lock covers dependencies only: every answer set shares the default's.
+    assert (project / "uv.lock").read_bytes() == (default_render / "uv.lock").read_bytes()
+
+
+@pytest.fixture(scope="session")
+def answer_set_sync(
+    answer_set_render: tuple[str, Path],
+    tmp_path_factory: pytest.TempPathFactory,
+    run_in_project: Runner,
+) -> tuple[str, Path, Run]:
+    """A copy of the answer set's render with `uv sync --locked` run once."""
+    case, rendered = answer_set_render
+    project = tmp_path_factory.mktemp(f"toolchain-{case}") / rendered.name
+    shutil.copytree(rendered, project, symlinks=True)
+    label = f"{shlex.join(UV_SYNC)} [{case}]"
+    sync = run_in_project(project, UV_SYNC, timeout=SYNC_TIMEOUT, check=False, label=label)
+    return case, project, sync
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("step", TOOLCHAIN)
+def test_answer_set_toolchain(
+    step: str,
+    answer_set_sync: tuple[str, Path, Run],
+    run_in_project: Runner,
+    report: Callable[[str], None],
+) -> None:
+    case, project, sync = answer_set_sync
+    if sync.failure:
+        pytest.fail(sync.describe(project), pytrace=False)
+    command = TOOLCHAIN[step]
+    run = run_in_project(project, command, label=f"{shlex.join(command)} [{case}]")
+    if step == "pytest":
+        report(f"rendered test suite [{case}]: {_pytest_summary(run)}")
+
+
+def _pytest_summary(run: Run) -> str:
+    return next(
+        (
+            m.group(0).strip("= ")
+            for line in reversed(run.output.splitlines())
+            if (m := PYTEST_SUMMARY.match(line.strip()))
+        ),
+        "no summary line found",
+    )
+
+
+# --- how many tests each domain's slice generates (slow: collects the rendered suite) -----------
+
+COLLECT = ["uv", "run", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"]
+
+
+def _tests_per_domain(
+    project: Path, case: str, run_in_project: Runner, report: Callable[[str], None]
+) -> None:
+    """Collect the rendered suite; report and check the tests of each domain's generated files."""
+    run = run_in_project(project, COLLECT, label=f"pytest --collect-only [{case}]")
+    per_file = Counter(line.split("::", 1)[0] for line in run.output.splitlines() if "::" in line)
+    files = generated_test_files(read_answers(project)["domains"])
+    assert files, "the answers have no domains"
+    for domain, paths in files.items():
+        counts = {path: per_file[path] for path in paths}
+        report(
+            f"rendered tests of domain {domain} [{case}]: {sum(counts.values())} "
+            f"({', '.join(f'{Path(path).name} {count}' for path, count in counts.items())})"
+        )
+        empty = [path for path, count in counts.items() if not count]
+        assert not empty, f"{domain}: generated test files without tests: {empty}"
+
+
+@pytest.mark.slow
+def test_rendered_tests_per_domain(
+    synced_project: Path, run_in_project: Runner, report: Callable[[str], None]
+) -> None:
+    version = read_answers(synced_project)["python_version"]
+    _tests_per_domain(synced_project, f"default, py{version}", run_in_project, report)
+
+
+@pytest.mark.slow
+def test_answer_set_tests_per_domain(
+    answer_set_sync: tuple[str, Path, Run], run_in_project: Runner, report: Callable[[str], None]
+) -> None:
+    case, project, sync = answer_set_sync
+    if sync.failure:
+        pytest.fail(sync.describe(project), pytrace=False)
+    _tests_per_domain(project, case, run_in_project, report)

@@ -1,25 +1,40 @@
 """`copier update` on a rendered project: a no-op update is clean, a newer template version
 arrives and merges with the user's edits, and the project's own uv.lock is never overwritten.
 
-Fast: nothing here runs the rendered project's toolchain.
+Slow (marked): a domain added to, then removed from, a project whose database `admin migrate`
+has migrated, proving what the README says about both.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
+import os
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
+from extension import generated_test_files
 from pytest_copier.plugin import CopierFixture, CopierProject
+from rendering import REPO_ROOT
 from template_versions import (
     append_line,
     clone_template,
     commit_all,
     dirty_paths,
+    git,
     init_project_repo,
     release_template_version,
 )
+
+if TYPE_CHECKING:
+    from conftest import Run, Runner
 
 ANSWERS_FILE = ".copier-answers.yml"
 TEMPLATE_LINE = "Added by template version 100.0.0."
@@ -105,3 +120,254 @@ def test_update_keeps_the_projects_own_lock(project: CopierProject, template_rep
 
     assert lock.read_text(encoding="utf-8") == ours
     assert dirty_paths(project.path) == [f" M {ANSWERS_FILE}"]
+
+
+# --- domains added and removed on a project whose database is migrated (slow) ------------------
+
+SYNC_TIMEOUT = 900.0  # as tests/test_render.py: a cold uv cache downloads every dependency
+UV_SYNC = ["uv", "sync", "--locked"]
+DEFAULT_DOMAINS: dict[str, Any] = yaml.safe_load(
+    yaml.safe_load((REPO_ROOT / "copier.yml").read_text(encoding="utf-8"))["domains"]["default"]
+)
+WORK_ORDER = {"fields": {"title": "text", "due": "date?", "priority": "int"}}
+CONFLICT_MARKER = re.compile(r"^(<<<<<<<|>>>>>>>)( |$)", re.MULTILINE)
+
+# Run by the rendered project's own interpreter (asyncpg is its dependency, not this repo's):
+# `python -c PG_SCRIPT action server_url database [arg]`; prints one JSON value (or nothing).
+PG_SCRIPT = """
+import asyncio, json, sys
+import asyncpg
+
+async def main(action, url, name, *args):
+    if action in ("create", "drop"):
+        conn = await asyncpg.connect(url)
+        try:
+            if action == "create":
+                await conn.execute(f'CREATE DATABASE "{name}"')
+            else:
+                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+        return
+    conn = await asyncpg.connect(url, database=name)
+    try:
+        if action == "migrations":
+            rows = await conn.fetch(
+                "SELECT name, kind, checksum, applied_at FROM schema_migrations ORDER BY name"
+            )
+            print(json.dumps({r["name"]: [r["kind"], r["checksum"], r["applied_at"].isoformat()]
+                              for r in rows}))
+        elif action == "rows":  # a table's row count, or null when there is no such table
+            if await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", args[0]):
+                print(json.dumps(await conn.fetchval(f"SELECT count(*) FROM {args[0]}")))
+            else:
+                print("null")
+        elif action == "execute":
+            await conn.execute(args[0])
+    finally:
+        await conn.close()
+
+asyncio.run(main(*sys.argv[1:]))
+"""
+
+
+@dataclass
+class Database:
+    """A database of its own on the test server, reached through a rendered project's venv."""
+
+    project: Path
+    server: str
+    name: str
+    run: Runner
+
+    @property
+    def settings(self) -> dict[str, str]:
+        """The rendered project's settings for this database (what `admin` reads)."""
+        url = urlsplit(self.server)
+        return {
+            "SALES_DB_USER": unquote(url.username or "postgres"),
+            "SALES_DB_PASSWORD": unquote(url.password or ""),
+            "SALES_DB_HOST": url.hostname or "localhost",
+            "SALES_DB_PORT": str(url.port or 5432),
+            "SALES_DB_NAME": self.name,
+            "SALES_LOG_FORMAT": "json",
+        }
+
+    def sql(self, action: str, *args: str) -> Any:
+        command = [".venv/bin/python", "-c", PG_SCRIPT, action, self.server, self.name, *args]
+        output = self.run(self.project, command, label=f"postgres {action}").output.strip()
+        return json.loads(output.splitlines()[-1]) if output else None
+
+    def migrations(self) -> dict[str, list[str]]:
+        """schema_migrations: name -> [kind, checksum, applied_at]."""
+        rows: dict[str, list[str]] = self.sql("migrations")
+        return rows
+
+    def admin(self, *args: str) -> list[dict[str, Any]]:
+        """Run `admin` with this database's settings; return its JSON log events."""
+        run = self.run(
+            self.project, ["uv", "run", "admin", *args], env=self.settings, label=f"admin {args[0]}"
+        )
+        return [json.loads(line) for line in run.output.splitlines() if line.startswith("{")]
+
+    def migrate(self) -> dict[str, Any]:
+        """`admin migrate`, which must exit 0; its "migrations complete" event."""
+        events = self.admin("migrate")
+        done = [event for event in events if event.get("event") == "migrations complete"]
+        assert len(done) == 1, f"admin migrate logged no completion: {events}"
+        return done[0] | {"warnings": [e for e in events if e.get("level") == "warning"]}
+
+
+@pytest.fixture
+def migrated(project: CopierProject, run_in_project: Runner) -> Iterator[Database]:
+    """The default render (committed), synced, with a database of its own migrated by
+    `admin migrate`; the database is dropped afterwards."""
+    server = os.environ.get("TEST_DATABASE_URL")
+    if not server:
+        pytest.skip("needs TEST_DATABASE_URL, a Postgres server where it may create a database")
+    run_in_project(project.path, UV_SYNC, timeout=SYNC_TIMEOUT, label="uv sync --locked [update]")
+    db = Database(project.path, server, f"update_{uuid.uuid4().hex[:16]}", run_in_project)
+    db.sql("create")
+    try:
+        first = db.migrate()
+        assert "domains/product.sql" in first["applied"] and "domains/home.sql" in first["applied"]
+        assert dirty_paths(project.path) == [], "sync or migrate changed the committed project"
+        yield db
+    finally:
+        db.sql("drop")
+
+
+def _changes(project: Path) -> list[tuple[str, str]]:
+    """(status, path) of every change `git status` sees, new files listed one by one."""
+    return [(line[:2], line[3:]) for line in dirty_paths(project)]
+
+
+def _assert_clean_merge(project: Path) -> None:
+    __tracebackhide__ = True
+    tracked = git(project, "ls-files", "--cached", "--others", "--exclude-standard").splitlines()
+    leftovers = [path for path in tracked if path.endswith((".rej", ".orig"))]
+    assert not leftovers, f"the update left merge leftovers: {leftovers}"
+    conflicted = [
+        path
+        for path in tracked
+        if (project / path).is_file()
+        and CONFLICT_MARKER.search((project / path).read_text(encoding="utf-8", errors="replace"))
+    ]
+    assert not conflicted, f"conflict markers after the update in {conflicted}"
+
+
+def _rendered_pytest(project: Path, paths: list[str], run_in_project: Runner) -> Run:
+    missing = [path for path in paths if not (project / path).exists()]
+    assert not missing, f"not rendered: {missing}"
+    command = ["uv", "run", "pytest", "-q", "-p", "no:cacheprovider", *paths]
+    return run_in_project(project, command, label="pytest [domain added]")
+
+
+@pytest.mark.slow
+def test_update_adds_a_domain_to_a_migrated_project(
+    project: CopierProject,
+    migrated: Database,
+    run_in_project: Runner,
+    report: Callable[[str], None],
+) -> None:
+    before = migrated.migrations()
+    assert {"domain:product", "domain:home"} <= set(before)
+
+    project.update(domains={**DEFAULT_DOMAINS, "work_order": WORK_ORDER})
+
+    # A clean merge: the new slice arrives, the old domains' files and migrations are untouched.
+    _assert_clean_merge(project.path)
+    changes = _changes(project.path)
+    added = [path for status, path in changes if status == "??"]
+    modified = [path for status, path in changes if status == " M"]
+    assert sorted(added + modified) == sorted(path for _, path in changes), changes
+    assert all("workorder" in path or "work_order" in path for path in added), added
+    slices = ("productbus", "productapp", "homebus", "homeapp", "/migrate/sql/")
+    assert not [path for path in modified if any(part in path for part in slices)], modified
+    src = "src/acme_sales"
+    for path in (
+        f"{src}/business/domain/workorderbus/stores/workorderdb.py",
+        f"{src}/app/domain/workorderapp/routes.py",
+        f"{src}/business/sdk/migrate/sql/domains/work_order.sql",
+    ):
+        assert path in added, f"{path} did not arrive"
+    assert _answers(project.path)["domains"] == {**DEFAULT_DOMAINS, "work_order": WORK_ORDER}
+
+    # The same database takes the new domain's migration; the applied ones stay as they were.
+    run_in_project(project.path, UV_SYNC, label="uv sync --locked [update, domain added]")
+    run = migrated.migrate()
+    assert run["applied"] == ["domains/work_order.sql"]
+    assert run["retired"] == []
+    after = migrated.migrations()
+    assert {name: after[name] for name in before} == before, "an applied migration was touched"
+    assert set(after) - set(before) == {"domain:work_order"}
+    assert after["domain:work_order"][0] == "domain"
+    assert migrated.sql("rows", "work_orders") == 0
+    assert migrated.migrate()["applied"] == [], "a second run applied something again"
+
+    # The updated project is sound: lint, types, and the new domain's generated tests.
+    run_in_project(project.path, ["uv", "run", "ruff", "check"], label="ruff check [domain added]")
+    run_in_project(project.path, ["uv", "run", "mypy"], label="mypy [domain added]")
+    tests = [
+        *generated_test_files({"work_order": WORK_ORDER})["work_order"],
+        "tests/business/sdk/migrate",
+        "tests/api/services/sales/test_main.py",
+    ]
+    summary = _rendered_pytest(project.path, tests, run_in_project).output.strip().splitlines()[-1]
+    report(f"rendered tests after adding work_order: {summary}")
+
+
+@pytest.mark.slow
+def test_update_removes_a_domain_and_keeps_its_table(
+    project: CopierProject, migrated: Database, run_in_project: Runner
+) -> None:
+    migrated.admin("seed")  # an owner for a home
+    migrated.sql(
+        "execute",
+        "INSERT INTO homes (home_id, user_id, type, address1, zip_code, city, state, country,"
+        " date_created, date_updated) SELECT gen_random_uuid(), user_id, 'CONDO', '1 Main St',"
+        " '12345', 'Springfield', 'IL', 'USA', now(), now() FROM users LIMIT 1",
+    )
+    assert migrated.sql("rows", "homes") == 1
+    before = migrated.migrations()
+
+    project.update(domains={"product": DEFAULT_DOMAINS["product"]})
+
+    # Code, routes, tests and the migration file go; nothing else is touched.
+    _assert_clean_merge(project.path)
+    changes = _changes(project.path)
+    assert not [path for status, path in changes if status == "??"], changes
+    deleted = [path for status, path in changes if status == " D"]
+    src = project.path / "src" / "acme_sales"
+    gone = [
+        src / "business" / "domain" / "homebus",
+        src / "app" / "domain" / "homeapp",
+        src / "business" / "sdk" / "migrate" / "sql" / "domains" / "home.sql",
+        project.path / "tests" / "business" / "domain" / "homebus",
+        project.path / "tests" / "api" / "services" / "sales" / "test_home_api.py",
+    ]
+    assert [path for path in gone if path.exists()] == []
+    assert "src/acme_sales/business/sdk/migrate/sql/domains/home.sql" in deleted
+    assert all("home" in path for path in deleted), deleted
+    assert (src / "business" / "sdk" / "migrate" / "sql" / "domains" / "product.sql").is_file()
+    mentions = [
+        str(path.relative_to(project.path))
+        for path in [*src.rglob("*.py"), *(project.path / "tests").rglob("*.py")]
+        if re.search(r"homebus|homeapp|/v1/v?homes", path.read_text(encoding="utf-8"))
+    ]
+    assert mentions == [], f"still wired to the removed domain: {mentions}"
+
+    # `admin migrate` reports the migration retired and exits 0; table, rows and record stay.
+    run = migrated.migrate()
+    assert run["applied"] == []
+    assert run["retired"] == ["domain:home"]
+    assert [w.get("migration") for w in run["warnings"]] == ["domain:home"]
+    assert migrated.migrations() == before
+    assert migrated.sql("rows", "homes") == 1
+
+    # What remains is sound.
+    run_in_project(
+        project.path, ["uv", "run", "ruff", "check"], label="ruff check [domain removed]"
+    )
+    run_in_project(project.path, ["uv", "run", "mypy"], label="mypy [domain removed]")
+    run_in_project(project.path, ["uv", "run", "lint-imports"], label="lint-imports [removed]")

@@ -1,0 +1,537 @@
+"""extensions/domains.py on its own: how a `domains` answer is normalised for the templates, and
+every rule `domain_problem` enforces, each with its message (which names the domain and the rule).
+
+Fast: no render. tests/test_answers.py proves Copier refuses these answers through the question's
+validator; this file proves the rules themselves.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import sys
+from typing import Any
+
+import pytest
+import yaml
+from extension import domains_extension
+from rendering import REPO_ROOT
+
+ext = domains_extension()
+
+DEFAULT_ANSWER = yaml.safe_load(
+    yaml.safe_load((REPO_ROOT / "copier.yml").read_text(encoding="utf-8"))["domains"]["default"]
+)
+FIELDS = {"title": "text"}  # a valid field set, for answers whose point lies elsewhere
+
+
+def one(answer: dict[str, Any]) -> dict[str, Any]:
+    """The single normalised domain of a one-domain answer."""
+    (domain,) = ext.normalise(answer)
+    return domain
+
+
+def field_of(spec: Any, name: str = "thing") -> dict[str, Any]:
+    """The normalised field `name` of a one-field domain `widget`."""
+    (found,) = one({"widget": {"fields": {name: spec}}})["fields"]
+    return found
+
+
+# --- normalisation ------------------------------------------------------------------------------
+
+
+def test_default_answer_is_valid_and_normalises_in_order() -> None:
+    assert ext.domain_problem(DEFAULT_ANSWER) == ""
+    domains = ext.normalise(DEFAULT_ANSWER)
+    assert [d["name"] for d in domains] == ["product", "home"]
+    product, home = domains
+    assert [f["name"] for f in product["fields"]] == ["name", "cost", "quantity"]
+    assert [f["type"] for f in product["fields"]] == ["name", "money", "quantity"]
+    assert [f["name"] for f in home["fields"]] == [
+        "type",
+        "address1",
+        "address2",
+        "zip_code",
+        "city",
+        "state",
+        "country",
+    ]
+    assert [f["name"] for f in home["fields"] if f["optional"]] == ["address2"]
+
+
+@pytest.mark.parametrize("answer", [None, {}], ids=["null", "empty"])
+def test_no_domains_is_valid_and_renders_none(answer: Any) -> None:
+    assert ext.domain_problem(answer) == ""
+    assert ext.normalise(answer) == []
+
+
+def test_a_refused_answer_normalises_to_nothing() -> None:
+    assert ext.normalise({"Widget": {"fields": FIELDS}}) == []
+
+
+def test_names_of_a_multi_word_domain() -> None:
+    domain = one({"work_order": {"fields": FIELDS}})
+    expected = {
+        "name": "work_order",
+        "pkg": "workorder",  # workorderbus, workorderapp, workorderdb
+        "class_name": "WorkOrder",
+        "title": "work order",
+        "plural": "work_orders",  # the default plural: name + s
+        "plural_class": "WorkOrders",
+        "route": "work-orders",  # /v1/work-orders
+        "table": "work_orders",
+        "id_column": "work_order_id",
+        "id_param": "work_order_id",
+        "id_camel": "workOrderId",
+    }
+    assert {key: domain[key] for key in expected} == expected
+
+
+def test_names_of_a_one_word_domain() -> None:
+    domain = one({"product": {"fields": FIELDS}})
+    assert (domain["pkg"], domain["class_name"], domain["plural"], domain["route"]) == (
+        "product",
+        "Product",
+        "products",
+        "products",
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "plural", "plural_class", "route"),
+    [
+        ("person", "people", "People", "people"),
+        ("delivery_batch", "delivery_batches", "DeliveryBatches", "delivery-batches"),
+        ("sheep", "sheep", "Sheep", "sheep"),  # a plural may equal the name
+    ],
+)
+def test_custom_plural_names_table_route_and_class(
+    name: str, plural: str, plural_class: str, route: str
+) -> None:
+    domain = one({name: {"plural": plural, "fields": FIELDS}})
+    assert (domain["plural"], domain["table"], domain["plural_class"], domain["route"]) == (
+        plural,
+        plural,
+        plural_class,
+        route,
+    )
+    assert domain["name"] == name  # the singular names the packages and the id
+    assert domain["id_column"] == f"{name}_id"
+
+
+def test_field_names() -> None:
+    field = field_of("text", "zip_code")
+    assert (field["name"], field["camel"], field["title"], field["var"]) == (
+        "zip_code",
+        "zipCode",
+        "zip code",
+        "zip_code",
+    )
+
+
+@pytest.mark.parametrize("name", ["type", "format", "input", "list"])
+def test_a_field_named_like_a_builtin_gets_a_safe_local_name(name: str) -> None:
+    assert hasattr(builtins, name)
+    assert field_of("text", name)["var"] == f"{name}_"
+
+
+@pytest.mark.parametrize("kind", sorted(ext.FIELD_TYPES))
+def test_every_field_type_is_accepted_required_and_optional(kind: str) -> None:
+    required = field_of(kind)
+    assert (required["type"], required["optional"]) == (kind, False)
+    assert required["sql_type"] == ext.FIELD_TYPES[kind].sql_type
+    assert required["app_parse"] == ext.FIELD_TYPES[kind].parse
+    optional = field_of(f"{kind}?")
+    assert (optional["type"], optional["optional"]) == (kind, True)
+    assert optional["app_parse"] == f"nullable({ext.FIELD_TYPES[kind].parse})"
+
+
+@pytest.mark.parametrize("kind", sorted(ext.FIELD_TYPES))
+def test_optional_forms_are_equivalent(kind: str) -> None:
+    """`T?` and `{type: T, optional: true}` mean the same; so do `T` and `{type: T}`."""
+    assert field_of(f"{kind}?") == field_of({"type": kind, "optional": True})
+    assert field_of(kind) == field_of({"type": kind}) == field_of({"type": kind, "optional": False})
+
+
+def test_enum_field() -> None:
+    field = one({"home": {"fields": {"type": {"enum": ["SINGLE FAMILY", "CONDO"]}}}})["fields"][0]
+    assert field["type"] == "enum"
+    assert field["optional"] is False
+    assert field["enum_class"] == "HomeType"  # class + field, both in PascalCase
+    assert field["enum_members"] == [
+        {"name": "SINGLE_FAMILY", "value": "SINGLE FAMILY"},
+        {"name": "CONDO", "value": "CONDO"},
+    ]
+    assert field["app_parse"] == "homebus.HomeType.parse"  # the app layer qualifies it
+    assert field["app_bus_type"] == "homebus.HomeType"
+    assert field["sql_type"] == "TEXT"
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"enum": ["A", "B"], "optional": True},
+        {"type": "enum", "enum": ["A", "B"], "optional": True},
+    ],
+    ids=["enum-optional", "type-enum-optional"],
+)
+def test_optional_enum(spec: dict[str, Any]) -> None:
+    field = field_of(spec, "grade")
+    assert (field["type"], field["optional"], field["enum_class"]) == ("enum", True, "WidgetGrade")
+    assert field["app_parse"] == "nullable(widgetbus.WidgetGrade.parse)"
+
+
+@pytest.mark.parametrize(
+    ("value", "member"),
+    [
+        ("CONDO", "CONDO"),
+        ("single family", "SINGLE_FAMILY"),
+        ("in-transit", "IN_TRANSIT"),
+        ("  padded  ", "PADDED"),
+        ("a / b", "A_B"),
+        ("2 rooms", "V_2_ROOMS"),  # an identifier cannot start with a digit
+        ("-", "V_"),  # nothing left of the value
+    ],
+)
+def test_enum_member_names(value: str, member: str) -> None:
+    (found,) = field_of({"enum": [value]})["enum_members"]
+    assert found == {"name": member, "value": value}
+
+
+def test_conversion_expressions_are_null_aware_for_optional_fields() -> None:
+    required, optional = one({"widget": {"fields": {"cost": "money", "tip": "money?"}}})["fields"]
+    assert ext.to_app_expr(required, "x") == "x.value"
+    assert ext.to_app_expr(optional, "x") == "None if x is None else x.value"
+    assert ext.to_db_expr(optional, "x") == "None if x is None else x.value"
+    assert ext.to_db_expr(optional, "x", nullable=False) == "x.value"
+    assert ext.to_bus_expr(optional, "x") == "None if x is None else Money.parse(x)"
+    plain = field_of("int?")
+    assert ext.to_app_expr(plain, "x") == "x"  # nothing to convert: None stays None
+
+
+def test_normalised_domains_carry_what_their_imports_need() -> None:
+    domain = one(
+        {"widget": {"fields": {"a": "text", "b": "date?", "c": "money", "d": {"enum": ["X"]}}}}
+    )
+    assert domain["model_types"] == ["Money", "Name", "Text"]
+    assert domain["json_types"] == ["Decimal", "date"]
+    assert (domain["has_enums"], domain["has_dates"]) == (True, True)
+
+
+# --- every rule, with its message ---------------------------------------------------------------
+
+MAX = ext.MAX_NAME
+BUILT_IN = ", ".join(sorted(ext.BUILT_IN_DOMAINS))
+TYPES = ", ".join(ext.FIELD_TYPES)
+
+
+def _with_field(spec: Any, name: str = "thing", domain: str = "widget") -> dict[str, Any]:
+    return {domain: {"fields": {name: spec}}}
+
+
+# (test id, answer, the exact message)
+REFUSED: list[tuple[str, Any, str]] = [
+    # the answer as a whole
+    (
+        "answer-not-a-mapping",
+        ["product"],
+        "domains must be a mapping of domain name to its spec (see the README)",
+    ),
+    (
+        "answer-a-string",
+        "product",
+        "domains must be a mapping of domain name to its spec (see the README)",
+    ),
+    # domain names
+    *[
+        (
+            f"name-not-snake-case-{name}",
+            {name: {"fields": FIELDS}},
+            f"domains: {name!r} must be a singular snake_case name such as work_order",
+        )
+        for name in ["WorkOrder", "work-order", "work order", "work__order", "_work", "2nd", "é"]
+    ],
+    (
+        "name-not-a-string",
+        {1: {"fields": FIELDS}},
+        "domains: 1 must be a singular snake_case name such as work_order",
+    ),
+    *[
+        (
+            f"name-keyword-{name}",
+            {name: {"fields": FIELDS}},
+            f"domains: {name!r} is a Python keyword",
+        )
+        for name in ["class", "import", "return", "async"]
+    ],
+    *[
+        (
+            f"name-soft-keyword-{name}",
+            {name: {"fields": FIELDS}},
+            f"domains: {name!r} is a Python keyword",
+        )
+        for name in ["match", "case"]
+    ],
+    *[
+        (
+            f"name-built-in-{name}",
+            {name: {"fields": FIELDS}},
+            f"domains: {name!r} is taken by a built-in domain ({BUILT_IN})",
+        )
+        # v_product: its package would be vproductbus, the built-in read model's
+        for name in ["user", "audit", "auth", "check", "tran", "vproduct", "v_product", "us_er"]
+    ],
+    (
+        "name-too-long",
+        {"a" * (MAX + 1): {"fields": FIELDS}},
+        f"domains: {'a' * (MAX + 1)!r} must be at most {MAX} characters",
+    ),
+    # the spec
+    *[
+        (
+            f"spec-not-a-mapping-{case}",
+            {"widget": spec},
+            "domains: 'widget' must be a mapping with `fields` (and optionally `plural`)",
+        )
+        for case, spec in [("list", ["title"]), ("string", "text"), ("null", None)]
+    ],
+    (
+        "spec-unknown-keys",
+        {"widget": {"fields": FIELDS, "table": "gadgets", "columns": {}}},
+        "domains: 'widget' has unknown keys ['columns', 'table']; use `fields` and `plural`",
+    ),
+    *[
+        (
+            f"spec-missing-fields-{case}",
+            {"widget": spec},
+            "domains: 'widget' needs `fields`, a mapping of field name to type",
+        )
+        for case, spec in [
+            ("absent", {"plural": "widgets"}),
+            ("empty", {"fields": {}}),
+            ("list", {"fields": ["title"]}),
+            ("null", {"fields": None}),
+        ]
+    ],
+    *[
+        (
+            f"plural-not-snake-case-{case}",
+            {"widget": {"plural": plural, "fields": FIELDS}},
+            f"domains: 'widget' plural {plural!r} must be snake_case",
+        )
+        for case, plural in [("upper", "Widgets"), ("dash", "wid-gets"), ("int", 5), ("empty", "")]
+    ],
+    (
+        "same-plural-custom",
+        {
+            "person": {"plural": "people", "fields": FIELDS},
+            "human": {"plural": "people", "fields": FIELDS},
+        },
+        "domains: 'human' and 'person' have the same plural 'people'; "
+        "give one a different `plural`",
+    ),
+    (
+        "same-plural-default",
+        {"item": {"fields": FIELDS}, "thing": {"plural": "items", "fields": FIELDS}},
+        "domains: 'thing' and 'item' have the same plural 'items'; give one a different `plural`",
+    ),
+    # field names
+    *[
+        (
+            f"field-not-snake-case-{name}",
+            _with_field("text", name),
+            f"domains: widget.{name}: a field name must be snake_case",
+        )
+        for name in ["zipCode", "zip-code", "Zip", "_zip", "1st"]
+    ],
+    (
+        "field-too-long",
+        _with_field("text", "f" * (MAX + 1)),
+        f"domains: widget.{'f' * (MAX + 1)}: a field name must be at most {MAX} characters",
+    ),
+    *[
+        (
+            f"field-keyword-{name}",
+            _with_field("text", name),
+            f"domains: widget.{name}: a field name must not be a Python keyword",
+        )
+        for name in ["class", "from", "import", "lambda", "global"]
+    ],
+    *[
+        (
+            f"field-implicit-{name}",
+            _with_field("text", name),
+            f"domains: widget.{name}: {name!r} is an implicit column of every domain "
+            "(date_created, date_updated, id, user_id, widget_id)",
+        )
+        for name in ["id", "user_id", "date_created", "date_updated", "widget_id"]
+    ],
+    (
+        "field-implicit-multi-word-domain-id",
+        _with_field("text", "work_order_id", domain="work_order"),
+        "domains: work_order.work_order_id: 'work_order_id' is an implicit column of every domain "
+        "(date_created, date_updated, id, user_id, work_order_id)",
+    ),
+    # field types
+    *[
+        (
+            f"field-type-unknown-{case}",
+            _with_field(spec),
+            f"domains: widget.thing: unknown field type {spec!r}; use one of {TYPES} "
+            "(a trailing ? makes it optional) or {enum: [...]}",
+        )
+        for case, spec in [
+            ("string", "string"),
+            ("capitalised", "Text"),
+            ("double-question-mark", "text??"),
+            ("question-mark-first", "?text"),
+            ("number", 5),
+            ("null", None),
+            ("list", ["text"]),
+            ("mapping-unknown-type", {"type": "string"}),
+            ("mapping-no-type", {"optional": True}),
+            ("mapping-optional-not-bool", {"type": "text", "optional": "yes"}),
+            ("mapping-unknown-key", {"type": "text", "default": "x"}),
+            ("mapping-enum-with-other-type", {"type": "text", "enum": ["A"]}),
+        ]
+    ],
+    *[
+        (
+            f"enum-empty-{case}",
+            _with_field(spec),
+            "domains: widget.thing: an enum needs at least one value",
+        )
+        for case, spec in [
+            ("list", {"enum": []}),
+            ("null", {"enum": None}),
+            ("not-a-list", {"enum": "A"}),
+            ("typed", {"type": "enum", "enum": []}),
+        ]
+    ],
+    *[
+        (
+            f"enum-value-not-a-string-{case}",
+            _with_field({"enum": values}),
+            "domains: widget.thing: enum values must be non-empty strings",
+        )
+        for case, values in [("int", ["A", 1]), ("blank", ["A", "  "]), ("null", ["A", None])]
+    ],
+    *[
+        (
+            f"enum-duplicates-{case}",
+            _with_field({"enum": values}),
+            "domains: widget.thing: enum values must be distinct (also after upper-casing): "
+            f"{values}",
+        )
+        for case, values in [
+            ("same", ["A", "B", "A"]),
+            ("case", ["condo", "CONDO"]),
+            ("punctuation", ["in transit", "IN-TRANSIT"]),
+        ]
+    ],
+]
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"), [pytest.param(a, m, id=case) for case, a, m in REFUSED]
+)
+def test_rule(answer: Any, message: str) -> None:
+    assert ext.domain_problem(answer) == message
+    assert ext.normalise(answer) == []
+
+
+@pytest.mark.xfail(
+    sys.version_info < (3, 12),
+    strict=True,
+    reason="keyword.issoftkeyword('type') is False before 3.12: whether `type` is refused depends "
+    "on the Python running Copier (copier.yml's python_keywords lists 3.11-3.13's for that reason)",
+)
+def test_soft_keyword_type_is_refused_whatever_python_runs_copier() -> None:
+    assert ext.domain_problem({"type": {"fields": FIELDS}}) == "domains: 'type' is a Python keyword"
+
+
+def test_rule_ids_are_unique() -> None:
+    ids = [case for case, _, _ in REFUSED]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        pytest.param({"a" * MAX: {"fields": FIELDS}}, id="name-at-the-length-limit"),
+        pytest.param(_with_field("text", "f" * MAX), id="field-at-the-length-limit"),
+        pytest.param({"users_group": {"fields": FIELDS}}, id="name-containing-a-built-in"),
+        pytest.param({"order_line": {"fields": FIELDS}}, id="name-starting-with-a-built-in"),
+        pytest.param({"if_clause": {"fields": FIELDS}}, id="name-starting-with-a-keyword"),
+        pytest.param(_with_field("text", "type"), id="field-soft-keyword-type"),
+        pytest.param(_with_field("text", "match"), id="field-soft-keyword-match"),
+        pytest.param(_with_field("text", "product_id", domain="widget"), id="field-other-id"),
+        pytest.param(_with_field({"type": "enum", "enum": ["A"]}), id="enum-with-type"),
+        pytest.param(_with_field({"enum": ["A"], "optional": False}), id="enum-optional-false"),
+        pytest.param(
+            {"widget": {"plural": "widgets", "fields": FIELDS}}, id="plural-same-as-default"
+        ),
+    ],
+)
+def test_accepted(answer: dict[str, Any]) -> None:
+    assert ext.domain_problem(answer) == ""
+    assert ext.normalise(answer)
+
+
+def test_the_first_problem_is_reported() -> None:
+    answer = {
+        "widget": {"fields": FIELDS},
+        "Gadget": {"fields": FIELDS},
+        "class": {"fields": FIELDS},
+    }
+    assert ext.domain_problem(answer).startswith("domains: 'Gadget' must be")
+
+
+def test_soft_keywords_are_refused_as_domain_names_only() -> None:
+    """A domain name becomes a module and a variable; a field only an attribute and a column."""
+    for name in keyword.softkwlist:
+        if ext.SNAKE.match(name):
+            assert ext.domain_problem({name: {"fields": FIELDS}}) != ""
+            assert ext.domain_problem(_with_field("text", name)) == ""
+
+
+# --- answers the rules should refuse but accept (each breaks the render or the migration) -------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="not yet a rule: work_order and workorder share the packages workorderbus/... "
+    "(Copier then fails with 'Interactive session required: Consider using `--overwrite`')",
+)
+def test_two_domains_with_the_same_package_are_refused() -> None:
+    answer = {"work_order": {"fields": FIELDS}, "workorder": {"fields": FIELDS}}
+    assert "workorder" in ext.domain_problem(answer)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="not yet a rule: a plural naming a built-in table or route (users, audit, audits) "
+    "collides with CREATE TABLE users / GET /v1/users",
+)
+@pytest.mark.parametrize("plural", ["users", "audit", "audits", "schema_migrations"])
+def test_a_plural_taken_by_a_built_in_table_or_route_is_refused(plural: str) -> None:
+    assert ext.domain_problem({"person": {"plural": plural, "fields": FIELDS}}) != ""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="not yet a rule: unquoted in the migration, a reserved SQL word as a field name is "
+    'a syntax error (`order INTEGER NOT NULL`: syntax error at or near "order")',
+)
+@pytest.mark.parametrize("name", ["order", "group", "select", "user", "table", "limit"])
+def test_a_reserved_sql_word_as_a_field_name_is_refused(name: str) -> None:
+    assert ext.domain_problem(_with_field("int", name)) != ""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="not yet a rule: the domain's view adds `u.name AS user_name`, so a field user_name "
+    'breaks the migration (column "user_name" specified more than once)',
+)
+def test_a_field_named_like_a_view_column_is_refused() -> None:
+    assert ext.domain_problem(_with_field("text", "user_name")) != ""
