@@ -1,4 +1,7 @@
-"""Acme Sales: Sales and auth services in the Ultimate Service style, on Litestar"""
+"""Acme Sales.
+
+Sales and auth services in the Ultimate Service style, on Litestar
+"""
 
 from importlib.metadata import PackageNotFoundError, version
 

@@ -4,8 +4,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Final
 
+from acme_sales.business.domain.auditbus import AuditBus
+from acme_sales.business.domain.auditbus.stores.auditdb import AuditDB
 from acme_sales.business.domain.userbus import NewUser, User, UserBus
 from acme_sales.business.domain.userbus.stores.userdb import UserDB
+from acme_sales.business.sdk.delegate import Delegate
 from acme_sales.business.types import Email, Name, Password, Role
 from acme_sales.foundation import sqldb
 
@@ -16,11 +19,20 @@ FAST_BCRYPT_COST: Final = 4
 PASSWORD: Final = "gophers-in-tests"
 
 
-def user_bus(db: sqldb.Querier, *, clock: Callable[[], datetime] | None = None) -> UserBus:
-    """A UserBus on Postgres through `db`, hashing at the fast test cost."""
+def user_bus(
+    db: sqldb.Querier,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    delegate: Delegate | None = None,
+) -> UserBus:
+    """A UserBus on Postgres through `db`, auditing as the service does, hashing at the fast
+    test cost."""
+    audits = AuditBus(AuditDB(db))
     if clock is None:
-        return UserBus(UserDB(db), bcrypt_cost=FAST_BCRYPT_COST)
-    return UserBus(UserDB(db), bcrypt_cost=FAST_BCRYPT_COST, clock=clock)
+        return UserBus(UserDB(db), audit=audits, delegate=delegate, bcrypt_cost=FAST_BCRYPT_COST)
+    return UserBus(
+        UserDB(db), audit=audits, delegate=delegate, bcrypt_cost=FAST_BCRYPT_COST, clock=clock
+    )
 
 
 def new_user(
@@ -49,7 +61,9 @@ def new_user(
 async def seed_users(bus: UserBus, n: int, role: Role, *, prefix: str | None = None) -> list[User]:
     """Create users 0 to n-1 of the series (see new_user), one after another; return them."""
     # One at a time, so that with a ticking clock the creation order is the date order.
-    return [await bus.create(new_user(index, role, prefix=prefix)) for index in range(n)]
+    return [
+        await bus.create(new_user(index, role, prefix=prefix), actor_id=None) for index in range(n)
+    ]
 
 
 def _suffix(index: int) -> str:

@@ -208,13 +208,14 @@ def _convert(raw: str, kind: Any) -> Any:  # noqa: PLR0911
         except ValueError:
             raise ValueError("must be a number") from None
     if kind is timedelta:
-        return _parse_duration(raw)
+        return parse_duration(raw)
     if get_origin(kind) is tuple:
         return tuple(item.strip() for item in raw.split(",") if item.strip())
     raise TypeError(f"unsupported setting type {kind!r}")
 
 
-def _parse_duration(raw: str) -> timedelta:
+def parse_duration(raw: str) -> timedelta:
+    """`500ms`, `5s`, `2m`, `1h` or a bare number of seconds; ValueError saying so otherwise."""
     match = _DURATION.match(raw.strip())
     if match is None:
         raise ValueError("must be a duration such as 500ms, 5s, 2m or 1h")

@@ -70,7 +70,9 @@ def configure(
         processors=[*shared, *render],
         wrapper_class=structlog.make_filtering_bound_logger(numeric_level),
         logger_factory=structlog.WriteLoggerFactory(file=out),
-        cache_logger_on_first_use=True,
+        # Not cached: a module-level logger (`_log = get_logger(...)`) used before a later
+        # configure() would keep writing to the old stream in the old format.
+        cache_logger_on_first_use=False,
     )
 
     handler = logging.StreamHandler(out)

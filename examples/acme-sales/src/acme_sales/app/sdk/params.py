@@ -1,11 +1,15 @@
 """Parsers for raw query-string values, with messages fit to show the client."""
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 from uuid import UUID
 
+A = TypeVar("A")
 T = TypeVar("T")
+
+_TRUE, _FALSE = frozenset({"true", "1", "yes"}), frozenset({"false", "0", "no"})
 
 
 def optional(parse: Callable[[str], T]) -> Callable[[str | None], T | None]:
@@ -33,3 +37,42 @@ def timestamp(raw: str) -> datetime:
             f"{raw!r} is not an ISO 8601 date-time such as 2025-01-31T09:30:00Z"
         ) from None
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def nullable(parse: Callable[[A], T]) -> Callable[[A | None], T | None]:
+    """`parse` for a JSON field that may be null: null stays None."""
+
+    def parse_nullable(raw: A | None) -> T | None:
+        return None if raw is None else parse(raw)
+
+    return parse_nullable
+
+
+def integer(raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{raw!r} is not a whole number") from None
+
+
+def decimal(raw: str) -> Decimal:
+    try:
+        return Decimal(raw)
+    except InvalidOperation:
+        raise ValueError(f"{raw!r} is not a decimal number such as 19.99") from None
+
+
+def boolean(raw: str) -> bool:
+    lowered = raw.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ValueError(f"{raw!r} is not true or false")
+
+
+def day(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"{raw!r} is not an ISO 8601 date such as 2025-01-31") from None

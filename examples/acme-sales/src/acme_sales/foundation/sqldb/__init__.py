@@ -20,6 +20,7 @@ from acme_sales.foundation.sqldb.query import (
     fetch_one,
 )
 from acme_sales.foundation.sqldb.status import DatabaseNotReadyError, status_check
+from acme_sales.foundation.sqldb.tx import Pool, transaction
 
 __all__ = [
     "Connection",
@@ -28,6 +29,7 @@ __all__ = [
     "DatabaseNotReadyError",
     "DuplicateEntryError",
     "NotFoundError",
+    "Pool",
     "Querier",
     "UndefinedTableError",
     "dsn",
@@ -36,5 +38,6 @@ __all__ = [
     "fetch_one",
     "open_pool",
     "status_check",
+    "transaction",
     "translate_errors",
 ]

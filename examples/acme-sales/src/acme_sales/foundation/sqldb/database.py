@@ -1,11 +1,13 @@
 """A database a service holds from startup to shutdown: the pool plus its readiness check."""
 
+from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
 
 import asyncpg
 
 from acme_sales.foundation.sqldb.config import DBConfig
 from acme_sales.foundation.sqldb.pool import open_pool
+from acme_sales.foundation.sqldb.query import Connection
 from acme_sales.foundation.sqldb.status import status_check
 
 
@@ -38,6 +40,10 @@ class Database:
     async def status_check(self) -> None:
         """Raise DatabaseNotReadyError unless Postgres answers within the readiness deadline."""
         await status_check(self.pool, self.ready_deadline)
+
+    def acquire(self) -> "AbstractAsyncContextManager[Connection]":
+        """Borrow a connection for a block (what `sqldb.transaction(database)` does)."""
+        return self.pool.acquire()
 
     async def execute(self, query: str, *args: object) -> str:
         return await self.pool.execute(query, *args)

@@ -1,6 +1,6 @@
 """Small query helpers that turn driver errors and empty results into named errors."""
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import asyncpg
 from asyncpg.transaction import Transaction
@@ -18,6 +18,7 @@ class Querier(Protocol):
     async def fetchrow(self, query: str, *args: object) -> asyncpg.Record | None: ...
 
 
+@runtime_checkable
 class Connection(Querier, Protocol):
     """One session (plain or borrowed from the pool): it can open transactions and hold locks."""
 

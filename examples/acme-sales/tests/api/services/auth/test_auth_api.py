@@ -12,7 +12,7 @@ from tests.support.users import PASSWORD, new_user
 
 @pytest.fixture
 async def user(api: Services) -> User:
-    return await api.users.create(new_user(0, Role.USER))
+    return await api.users.create(new_user(0, Role.USER), actor_id=None)
 
 
 async def test_basic_credentials_get_a_token_carrying_the_roles(api: Services, user: User) -> None:
@@ -37,7 +37,7 @@ async def test_bad_credentials_are_401_without_saying_which_part(
 
 
 async def test_a_disabled_user_gets_no_token(api: Services, user: User) -> None:
-    await api.users.update(user, UpdateUser(enabled=False))
+    await api.users.update(user, UpdateUser(enabled=False), actor_id=None)
     response = await api.auth.get(f"/v1/auth/token/{KID}", auth=(str(user.email), PASSWORD))
     assert response.status_code == 401
 

@@ -15,7 +15,7 @@ from tests.support.users import new_user
 
 @pytest.fixture
 async def user(api: Services) -> User:
-    return await api.users.create(new_user(0, Role.USER))
+    return await api.users.create(new_user(0, Role.USER), actor_id=None)
 
 
 def good_claims(api: Services, user: User, **changes: Any) -> dict[str, Any]:

@@ -22,9 +22,9 @@ class Seeded:
 @pytest.fixture
 async def seeded(api: Services) -> Seeded:
     return Seeded(
-        admin=await api.users.create(new_user(0, Role.ADMIN)),
-        user=await api.users.create(new_user(0, Role.USER)),
-        other=await api.users.create(new_user(1, Role.USER)),
+        admin=await api.users.create(new_user(0, Role.ADMIN), actor_id=None),
+        user=await api.users.create(new_user(0, Role.USER), actor_id=None),
+        other=await api.users.create(new_user(1, Role.USER), actor_id=None),
     )
 
 

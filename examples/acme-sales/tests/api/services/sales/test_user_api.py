@@ -12,12 +12,12 @@ from tests.support.users import PASSWORD, new_user
 
 @pytest.fixture
 async def admin(api: Services) -> User:
-    return await api.users.create(new_user(0, Role.ADMIN))
+    return await api.users.create(new_user(0, Role.ADMIN), actor_id=None)
 
 
 @pytest.fixture
 async def user(api: Services) -> User:
-    return await api.users.create(new_user(0, Role.USER))
+    return await api.users.create(new_user(0, Role.USER), actor_id=None)
 
 
 def new_user_json(**changes: Any) -> dict[str, Any]:
@@ -165,7 +165,7 @@ async def test_a_user_deletes_themself(api: Services, admin: User, user: User) -
 
 async def test_query_pages_and_orders(api: Services, admin: User) -> None:
     for index in range(1, 6):
-        await api.users.create(new_user(index, Role.USER))
+        await api.users.create(new_user(index, Role.USER), actor_id=None)
     response = await api.sales.get(
         "/v1/users",
         params={"page": "2", "rows": "2", "orderBy": "email,DESC"},

@@ -2,46 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import shlex
-import sys
 import uuid
 
 import asyncpg
 import pytest
 
-from acme_sales.api.tooling.admin import config
 from acme_sales.api.tooling.admin.main import main
 from acme_sales.business.domain.userbus.stores.userdb import UserDB
 from acme_sales.business.types import Email, Role
 from acme_sales.foundation import sqldb
-from acme_sales.foundation.config import to_environ
 from tests.support import users
-
-
-async def run_admin(
-    command_line: str, *, db: sqldb.DBConfig, stdin: str = ""
-) -> tuple[int, str, str]:
-    """Run `admin COMMAND_LINE` (split as a shell would) against `db`, `stdin` piped in.
-
-    Returns the exit code, the standard output and the standard error.
-    """
-    environ = os.environ | to_environ(config.AdminConfig(db=db), prefix=config.PREFIX)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "acme_sales.api.tooling.admin",
-        *shlex.split(command_line),
-        env=environ,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    stdout, stderr = await process.communicate(stdin.encode())
-    assert process.returncode is not None
-    return process.returncode, stdout.decode(), stderr.decode()
+from tests.support.admin import run_admin
 
 
 async def test_useradd_reads_the_password_from_stdin_and_prints_the_id(
@@ -65,6 +37,9 @@ async def test_useradd_reads_the_password_from_stdin_and_prints_the_id(
     assert user.password_hash.startswith(b"$2b$12$")  # the production cost, not the tests'
     bus = users.user_bus(db_pool)
     assert await bus.authenticate(Email.parse("ann@example.com"), "a-long-secret") == user
+    audit = await db_pool.fetchrow("SELECT actor_id, action FROM audit WHERE obj_id = $1", user_id)
+    assert audit is not None
+    assert (audit["actor_id"], audit["action"]) == (None, "created")  # a system action
 
 
 async def test_useradd_takes_the_password_flag_and_defaults_to_the_user_role(

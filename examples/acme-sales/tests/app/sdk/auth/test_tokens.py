@@ -13,7 +13,11 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from acme_sales.app.sdk.auth.claims import Claims
-from acme_sales.app.sdk.auth.tokens import MAX_TOKEN_LENGTH, InvalidTokenError, TokenService
+from acme_sales.app.sdk.auth.tokens import (
+    MAX_TOKEN_LENGTH,
+    InvalidTokenError,
+    TokenService,
+)
 from acme_sales.foundation.keystore import KeyNotFoundError, KeyStore
 from tests.app.sdk.auth.conftest import ISSUER, KID, OTHER_KID, TTL
 from tests.support import keys

@@ -21,7 +21,7 @@ from tests.support.users import PASSWORD, new_user
 
 @pytest.fixture
 async def user(bus: UserBus) -> User:
-    return await bus.create(new_user(0, Role.ADMIN))
+    return await bus.create(new_user(0, Role.ADMIN), actor_id=None)
 
 
 async def test_the_right_password_returns_the_user(bus: UserBus, user: User) -> None:
@@ -46,7 +46,7 @@ async def password_beyond_bcrypt_limit(bus: UserBus, user: User) -> None:
 
 
 async def disabled_user(bus: UserBus, user: User) -> None:
-    await bus.update(user, UpdateUser(enabled=False))
+    await bus.update(user, UpdateUser(enabled=False), actor_id=None)
     await bus.authenticate(user.email, PASSWORD)
 
 

@@ -31,9 +31,11 @@ async def population(bus: UserBus) -> list[User]:
     """Three admins then four users, created a second apart; varied in roles and enabled."""
     admins = await seed_users(bus, 3, Role.ADMIN)
     users = await seed_users(bus, 4, Role.USER)
-    admins[1] = await bus.update(admins[1], UpdateUser(roles=(Role.ADMIN, Role.USER)))
-    users[0] = await bus.update(users[0], UpdateUser(enabled=False))
-    users[2] = await bus.update(users[2], UpdateUser(enabled=False, roles=()))
+    admins[1] = await bus.update(
+        admins[1], UpdateUser(roles=(Role.ADMIN, Role.USER)), actor_id=None
+    )
+    users[0] = await bus.update(users[0], UpdateUser(enabled=False), actor_id=None)
+    users[2] = await bus.update(users[2], UpdateUser(enabled=False, roles=()), actor_id=None)
     return admins + users
 
 

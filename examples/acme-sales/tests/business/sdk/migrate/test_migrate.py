@@ -1,3 +1,5 @@
+"""Core migrations: strictly ordered, forward-only, checked against their recorded checksums."""
+
 from __future__ import annotations
 
 import asyncio
@@ -9,47 +11,42 @@ import asyncpg
 import pytest
 
 from acme_sales.business.sdk import migrate
-
-CREATE_A = "CREATE TABLE a (id INT PRIMARY KEY);"
-CREATE_B = "CREATE TABLE b (id INT PRIMARY KEY);"
-
-
-def write(directory: Path, name: str, sql: str) -> Path:
-    path = directory / name
-    path.write_text(sql, encoding="utf-8")
-    return path
-
-
-async def recorded(pool: asyncpg.Pool[asyncpg.Record]) -> list[tuple[int, str, str]]:
-    rows = await pool.fetch("SELECT version, description, checksum FROM schema_migrations")
-    return sorted((row["version"], row["description"], row["checksum"]) for row in rows)
-
-
-async def table_exists(pool: asyncpg.Pool[asyncpg.Record], name: str) -> bool:
-    found: bool = await pool.fetchval("SELECT to_regclass($1) IS NOT NULL", name)
-    return found
+from tests.business.sdk.migrate.support import CREATE_A, CREATE_B, recorded, table_exists, write
 
 
 async def test_fresh_database_gets_every_shipped_migration_recorded_with_its_checksum(
     empty_db_pool: asyncpg.Pool[asyncpg.Record],
 ) -> None:
-    shipped = migrate.load_migrations()
+    core = migrate.load_migrations()
+    shipped: list[migrate.AnyMigration] = [*core, *migrate.load_domain_migrations()]
 
     async with empty_db_pool.acquire() as conn:
-        applied = await migrate.migrate(conn)
+        run = await migrate.migrate(conn)
 
-    assert applied == shipped
-    assert shipped[0].filename == "0001_create_users.sql"
-    assert await recorded(empty_db_pool) == [
-        (m.version, m.description, m.checksum) for m in shipped
-    ]
+    assert run.applied == shipped
+    assert run.retired == []
+    assert [m.filename for m in core[:2]] == ["0001_create_users.sql", "0002_create_audit.sql"]
+    assert await recorded(empty_db_pool) == sorted((m.name, m.kind, m.checksum) for m in shipped)
     assert await table_exists(empty_db_pool, "users")
+    assert await table_exists(empty_db_pool, "audit")
 
 
 async def test_second_run_applies_nothing(empty_db_pool: asyncpg.Pool[asyncpg.Record]) -> None:
     async with empty_db_pool.acquire() as conn:
         await migrate.migrate(conn)
-        assert await migrate.migrate(conn) == []
+        assert await migrate.migrate(conn) == migrate.MigrationRun(applied=[], retired=[])
+
+
+async def test_core_migrations_are_recorded_by_file_name(
+    empty_db_pool: asyncpg.Pool[asyncpg.Record], tmp_path: Path
+) -> None:
+    write(tmp_path, "0001_create_a.sql", CREATE_A)
+    async with empty_db_pool.acquire() as conn:
+        await migrate.migrate(conn, tmp_path)
+
+    assert await recorded(empty_db_pool) == [
+        ("0001_create_a", "core", hashlib.sha256(CREATE_A.encode()).hexdigest())
+    ]
 
 
 async def test_only_new_migrations_are_applied(
@@ -59,9 +56,9 @@ async def test_only_new_migrations_are_applied(
     async with empty_db_pool.acquire() as conn:
         await migrate.migrate(conn, tmp_path)
         write(tmp_path, "0002_create_b.sql", CREATE_B)
-        applied = await migrate.migrate(conn, tmp_path)
+        run = await migrate.migrate(conn, tmp_path)
 
-    assert [m.version for m in applied] == [2]
+    assert [m.name for m in run.applied] == ["0002_create_b"]
     assert await table_exists(empty_db_pool, "b")
 
 
@@ -78,10 +75,10 @@ async def test_changed_migration_is_refused(
         with pytest.raises(migrate.ChangedMigrationError) as caught:
             await migrate.migrate(conn, tmp_path)
 
-    message = str(caught.value)
-    assert "0001_create_a.sql" in message
-    assert f"recorded checksum {before}" in message
-    assert f"file checksum {after}" in message
+    assert str(caught.value) == (
+        f"migration 0001_create_a.sql changed after it was applied: recorded checksum {before}, "
+        f"file checksum {after}; restore the file and put the change in a new migration"
+    )
 
 
 async def test_missing_migration_file_is_refused(
@@ -93,7 +90,24 @@ async def test_missing_migration_file_is_refused(
         await migrate.migrate(conn, tmp_path)
         second.unlink()
 
-        with pytest.raises(migrate.MissingMigrationError, match=re.escape("0002_create_b.sql")):
+        with pytest.raises(migrate.MissingMigrationError) as caught:
+            await migrate.migrate(conn, tmp_path)
+
+    assert str(caught.value) == (
+        "migration 0002_create_b.sql was applied to this database but its file is missing; "
+        "restore it (migrations are forward-only)"
+    )
+
+
+async def test_renamed_migration_counts_as_missing(
+    empty_db_pool: asyncpg.Pool[asyncpg.Record], tmp_path: Path
+) -> None:
+    path = write(tmp_path, "0001_create_a.sql", CREATE_A)
+    async with empty_db_pool.acquire() as conn:
+        await migrate.migrate(conn, tmp_path)
+        path.rename(tmp_path / "0001_make_a.sql")
+
+        with pytest.raises(migrate.MissingMigrationError, match=re.escape("0001_create_a.sql")):
             await migrate.migrate(conn, tmp_path)
 
 
@@ -118,7 +132,7 @@ async def test_failing_migration_is_rolled_back_with_its_record(
         with pytest.raises(migrate.MigrationFailedError, match=re.escape("0002_broken.sql")):
             await migrate.migrate(conn, tmp_path)
 
-    assert [version for version, _, _ in await recorded(empty_db_pool)] == [1]
+    assert [name for name, _, _ in await recorded(empty_db_pool)] == ["0001_create_a"]
     assert not await table_exists(empty_db_pool, "b")
 
 
@@ -126,10 +140,13 @@ async def test_concurrent_runners_apply_each_migration_once(
     empty_db_pool: asyncpg.Pool[asyncpg.Record],
 ) -> None:
     async with empty_db_pool.acquire() as first, empty_db_pool.acquire() as second:
-        results = await asyncio.gather(migrate.migrate(first), migrate.migrate(second))
+        runs = await asyncio.gather(migrate.migrate(first), migrate.migrate(second))
 
-    shipped = migrate.load_migrations()
-    assert sorted(results, key=len) == [[], shipped]
+    shipped: list[migrate.AnyMigration] = [
+        *migrate.load_migrations(),
+        *migrate.load_domain_migrations(),
+    ]
+    assert sorted((run.applied for run in runs), key=len) == [[], shipped]
     assert len(await recorded(empty_db_pool)) == len(shipped)
 
 
@@ -153,5 +170,7 @@ def test_badly_named_migration_is_refused(tmp_path: Path, name: str) -> None:
 
 def test_sql_files_ship_inside_the_package() -> None:
     names = {entry.name for entry in migrate.SQL_DIR.iterdir()}
+    domain_names = {entry.name for entry in (migrate.SQL_DIR / migrate.DOMAINS_DIR).iterdir()}
 
-    assert {"0001_create_users.sql", migrate.SEED_FILE} <= names
+    assert {"0001_create_users.sql", "0002_create_audit.sql", migrate.SEED_FILE} <= names
+    assert "README.md" in domain_names  # keeps the folder in a project without domains

@@ -14,6 +14,11 @@ from acme_sales.foundation.sqldb import DBConfig
 SERVICE = "auth"
 PREFIX = "AUTH"
 
+# Defaults the admin tool's genkey and gentoken share, so that what they make works here as is.
+DEFAULT_KEYS_FOLDER = "deploy/keys"
+DEFAULT_ISSUER = "acme-sales"
+DEFAULT_TTL = timedelta(hours=1)
+
 
 @dataclass(frozen=True)
 class AuthWebConfig(WebConfig):
@@ -24,10 +29,11 @@ class AuthWebConfig(WebConfig):
 @dataclass(frozen=True)
 class TokenConfig:
     keys_folder: str = setting(
-        "deploy/keys", help="folder of PEM private keys; each file's name (without .pem) is its kid"
+        DEFAULT_KEYS_FOLDER,
+        help="folder of PEM private keys; each file's name (without .pem) is its kid",
     )
-    issuer: str = setting("acme-sales", help="issuer written into and required of tokens")
-    ttl: timedelta = setting(timedelta(hours=1), help="how long a new token stays valid")
+    issuer: str = setting(DEFAULT_ISSUER, help="issuer written into and required of tokens")
+    ttl: timedelta = setting(DEFAULT_TTL, help="how long a new token stays valid")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,7 @@
-"""The auth service's entry point: `auth` or `python -m acme_sales.api.services.auth`."""
+"""The auth service's entry point: `auth`.
+
+The same as `python -m acme_sales.api.services.auth`.
+"""
 
 import os
 import sys

@@ -11,13 +11,11 @@ from collections.abc import Awaitable, Callable
 from litestar.types import ASGIApp
 
 from acme_sales import __version__
-from acme_sales.api.services.sales import config, routes
+from acme_sales.api.services.sales import buses, config, routes
 from acme_sales.app.domain.checkapp import routes as checkapp
 from acme_sales.app.sdk.authclient import AuthClient, HTTPAuthClient
 from acme_sales.app.sdk.mid.errors import exception_handlers
 from acme_sales.app.sdk.mid.logging import RequestLogging
-from acme_sales.business.domain.userbus import UserBus
-from acme_sales.business.domain.userbus.stores.userdb import UserDB
 from acme_sales.foundation import logger, web
 from acme_sales.foundation.logger import Logger
 from acme_sales.foundation.sqldb.database import Database
@@ -45,11 +43,12 @@ def build_app(
     the tests.
     """
     db = Database(cfg.db)
-    users = UserBus(UserDB(db))
     app = web.new_app(
         title="Acme Sales sales API",
         version=__version__,
-        route_handlers=routes.mount(build=cfg.build, db=db, auth=auth, users=users, log=log),
+        route_handlers=routes.mount(
+            build=cfg.build, db=db, auth=auth, buses=buses.build(db), log=log
+        ),
         exception_handlers=exception_handlers(log),
         on_startup=[db.open],
         on_shutdown=[db.close, *on_shutdown],

@@ -1,7 +1,7 @@
-"""The sales service's entry point: `sales` or `python -m acme_sales.api.services.sales`.
+"""The sales service's entry point: `sales`.
 
-This process is the supervisor (see api/services/supervisor.py); each worker process builds the
-app with `app.create_app`.
+The same as `python -m acme_sales.api.services.sales`. This process is the supervisor
+(see api/services/supervisor.py); each worker process builds the app with `app.create_app`.
 """
 
 import os

@@ -37,6 +37,10 @@ class UsageError(Exception):
     """The operator asked for something that cannot be done as asked; the message says why."""
 
 
+class CommandError(Exception):
+    """What was asked is sound, but the data or the system refuses it; the message says why."""
+
+
 @asynccontextmanager
 async def connect(cfg: AdminConfig) -> AsyncIterator[sqldb.Connection]:
     """One connection, once Postgres answers within `db_wait` (DatabaseNotReadyError otherwise)."""

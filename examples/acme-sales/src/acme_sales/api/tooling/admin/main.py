@@ -10,12 +10,26 @@ from typing import Any
 import asyncpg
 
 from acme_sales.api.tooling.admin import config
-from acme_sales.api.tooling.admin.command import Command, CommandWithArguments, UsageError
-from acme_sales.api.tooling.admin.commands import migrate, migrate_seed, seed, useradd, users
+from acme_sales.api.tooling.admin.command import (
+    Command,
+    CommandError,
+    CommandWithArguments,
+    UsageError,
+)
+from acme_sales.api.tooling.admin.commands import (
+    genkey,
+    gentoken,
+    migrate,
+    migrate_seed,
+    seed,
+    useradd,
+    users,
+)
 from acme_sales.business.domain import userbus
 from acme_sales.business.sdk.migrate import MigrationError
 from acme_sales.foundation import logger, sqldb
 from acme_sales.foundation.config import ConfigError, options
+from acme_sales.foundation.keystore import KeyStoreError
 from acme_sales.foundation.logger import Logger
 
 Run = Callable[[config.AdminConfig, Logger], Coroutine[Any, Any, None]]
@@ -28,11 +42,15 @@ COMMANDS: dict[str, Command | CommandWithArguments] = {
         migrate_seed.COMMAND,
         useradd.COMMAND,
         users.COMMAND,
+        genkey.COMMAND,
+        gentoken.COMMAND,
     )
 }
 
 # Failures an operator can act on from their message alone; anything else keeps its traceback.
 _EXPECTED = (
+    CommandError,
+    KeyStoreError,
     sqldb.DBError,
     MigrationError,
     asyncpg.PostgresError,
@@ -73,7 +91,7 @@ def _choose_command(args: list[str]) -> tuple[Command | CommandWithArguments, li
     """The command named first, and the flags that follow it (left for the config to parse)."""
     parser = argparse.ArgumentParser(
         prog=config.TOOL,
-        description="Operator chores: migrations, seed data and users.",
+        description="Operator chores: migrations, seed data, users, signing keys and tokens.",
         epilog=f"Run '{config.TOOL} COMMAND --help' for a command's flags.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

@@ -15,10 +15,19 @@ from litestar import Request, Router, get, post
 from litestar.params import FromPath, JSONBody
 
 from acme_sales.app.sdk import errs
-from acme_sales.app.sdk.auth.auth import Auth, AuthenticationError, AuthInfo, AuthorizationError
+from acme_sales.app.sdk.auth.auth import (
+    Auth,
+    AuthenticationError,
+    AuthInfo,
+    AuthorizationError,
+)
 from acme_sales.app.sdk.auth.tokens import TokenService
 from acme_sales.app.sdk.authclient import AuthorizeRequest
-from acme_sales.business.domain.userbus import AuthenticationFailedError, UserBus, UserNotFoundError
+from acme_sales.business.domain.userbus import (
+    AuthenticationFailedError,
+    UserBus,
+    UserNotFoundError,
+)
 from acme_sales.business.types import Email
 from acme_sales.foundation.keystore import KeyNotFoundError
 

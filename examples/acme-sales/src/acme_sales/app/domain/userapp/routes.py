@@ -76,9 +76,10 @@ def routes(*, users: userbus.UserBus, auth: AuthClient) -> Router:
         return models.to_app_user(mid.loaded(request, userbus.User))
 
     @post("/v1/users", guards=[authenticated, admin], summary="Create a user")
-    async def create_user(data: JSONBody[models.NewUser]) -> models.User:
+    async def create_user(request: AnyRequest, data: JSONBody[models.NewUser]) -> models.User:
+        new_user = models.to_bus_new_user(data)
         try:
-            user = await users.create(models.to_bus_new_user(data))
+            user = await users.create(new_user, actor_id=mid.auth_info(request).user_id)
         except userbus.DuplicateEmailError as err:
             raise errs.Error(
                 errs.ErrCode.ALREADY_EXISTS, "email is not unique", fields=[_NOT_UNIQUE]
@@ -91,8 +92,7 @@ def routes(*, users: userbus.UserBus, auth: AuthClient) -> Router:
         summary="Change some of a user's fields",
     )
     async def update_user(request: AnyRequest, data: JSONBody[models.UpdateUser]) -> models.User:
-        update = models.to_bus_update_user(data)
-        return await _update(users, mid.loaded(request, userbus.User), update)
+        return await _update(request, users, models.to_bus_update_user(data))
 
     @put(
         "/v1/users/{user_id:uuid}/roles",
@@ -102,15 +102,15 @@ def routes(*, users: userbus.UserBus, auth: AuthClient) -> Router:
     async def update_roles(
         request: AnyRequest, data: JSONBody[models.UpdateUserRoles]
     ) -> models.User:
-        return await _update(
-            users, mid.loaded(request, userbus.User), models.to_bus_update_roles(data)
-        )
+        return await _update(request, users, models.to_bus_update_roles(data))
 
     @delete(
         "/v1/users/{user_id:uuid}", guards=[authenticated, admin_or_self], summary="Delete a user"
     )
     async def delete_user(request: AnyRequest) -> None:
-        await users.delete(mid.loaded(request, userbus.User))
+        await users.delete(
+            mid.loaded(request, userbus.User), actor_id=mid.auth_info(request).user_id
+        )
 
     return Router(
         path="/",
@@ -120,10 +120,12 @@ def routes(*, users: userbus.UserBus, auth: AuthClient) -> Router:
 
 
 async def _update(
-    users: userbus.UserBus, user: userbus.User, update: userbus.UpdateUser
+    request: AnyRequest, users: userbus.UserBus, update: userbus.UpdateUser
 ) -> models.User:
+    """Apply `update` to the user the path names, as the caller (who the audit records)."""
+    user = mid.loaded(request, userbus.User)
     try:
-        updated = await users.update(user, update)
+        updated = await users.update(user, update, actor_id=mid.auth_info(request).user_id)
     except userbus.DuplicateEmailError as err:
         raise errs.Error(
             errs.ErrCode.ALREADY_EXISTS, "email is not unique", fields=[_NOT_UNIQUE]

@@ -2,7 +2,8 @@
 
 `UserBus` holds the rules and depends only on the `UserStorer` protocol; `stores.userdb.UserDB` is
 the Postgres implementation. The api layer builds one and hands it to the other. The fields users
-can be ordered by are in `userbus.order`.
+can be ordered by are in `userbus.order`. Deleting a user raises the delegate event
+DOMAIN/ACTION_DELETED ("user"/"deleted") with UserDeleted params.
 """
 
 from acme_sales.business.domain.userbus import order
@@ -14,17 +15,25 @@ from acme_sales.business.domain.userbus.bus import (
     UserNotFoundError,
     UserStorer,
 )
+from acme_sales.business.domain.userbus.event import (
+    ACTION_DELETED,
+    DOMAIN,
+    UserDeleted,
+)
 from acme_sales.business.domain.userbus.filter import UserFilter
 from acme_sales.business.domain.userbus.model import NewUser, UpdateUser, User
 
 __all__ = [
+    "ACTION_DELETED",
     "DEFAULT_BCRYPT_COST",
+    "DOMAIN",
     "AuthenticationFailedError",
     "DuplicateEmailError",
     "NewUser",
     "UpdateUser",
     "User",
     "UserBus",
+    "UserDeleted",
     "UserFilter",
     "UserNotFoundError",
     "UserStorer",

@@ -1,22 +1,34 @@
-"""The user rules: hashing passwords, stamping times, authenticating. Storage is a UserStorer."""
+"""The user rules: hashing passwords, stamping times, authenticating. Storage is a UserStorer.
+
+Every change (create, update, delete) runs in one transaction with what goes with it: its audit
+row when the bus has an AuditBus, and the handlers of user/deleted when it has a Delegate. So a
+change is never committed without its audit row, nor an audit row without its change (the
+reference wrote audit rows outside the change's transaction).
+"""
 
 import asyncio
 import dataclasses
 import functools
 import secrets
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from typing import Final, Protocol
 from uuid import UUID, uuid4
 
 import bcrypt
 
+from acme_sales.business.domain.auditbus import Action, AuditBus, JSONObject, NewAudit
+from acme_sales.business.domain.userbus import event
+from acme_sales.business.domain.userbus.audit import created_data, updated_data
 from acme_sales.business.domain.userbus.filter import UserFilter
 from acme_sales.business.domain.userbus.model import NewUser, UpdateUser, User
+from acme_sales.business.sdk.delegate import Delegate
 from acme_sales.business.sdk.order import OrderBy
 from acme_sales.business.sdk.page import Page
 from acme_sales.business.sdk.unchanged import UNCHANGED, resolve
 from acme_sales.business.types import Email, Password
+from acme_sales.foundation import sqldb
 
 # About 0.3 s of one core per hash or check on current hardware: slow for a password guesser,
 # bearable for a person signing in.
@@ -44,6 +56,17 @@ class AuthenticationFailedError(Exception):
 
 class UserStorer(Protocol):
     """Where users are kept. Raises UserNotFoundError and DuplicateEmailError as documented."""
+
+    def with_querier(self, db: sqldb.Querier) -> "UserStorer":
+        """The same store, running its queries through `db` (a connection in a transaction)."""
+        ...
+
+    def transaction(self) -> AbstractAsyncContextManager[sqldb.Querier]:
+        """A transaction on this store's database for the block, yielding its querier.
+
+        A savepoint when the store already runs inside a transaction (see sqldb.transaction).
+        """
+        ...
 
     async def create(self, user: User) -> None:
         """Store a new user (DuplicateEmailError when the email is taken)."""
@@ -78,15 +101,35 @@ class UserBus:
         self,
         storer: UserStorer,
         *,
+        audit: AuditBus | None = None,
+        delegate: Delegate | None = None,
         bcrypt_cost: int = DEFAULT_BCRYPT_COST,
         clock: Callable[[], datetime] = _utc_now,
     ) -> None:
+        """`audit`: where each change's audit row goes (none written without it).
+        `delegate`: whose handlers hear of deleted users (the same one for every copy)."""
         self._storer = storer
+        self._audit = audit
+        self._delegate = delegate
         self._bcrypt_cost = bcrypt_cost
         self._clock = clock
 
-    async def create(self, nu: NewUser) -> User:
-        """Store a new, enabled user (DuplicateEmailError when the email is taken)."""
+    def with_querier(self, db: sqldb.Querier) -> "UserBus":
+        """This bus with its store and its audit running through `db`, such as the connection
+        of a transaction shared with other domains (see business.sdk.tx)."""
+        return UserBus(
+            self._storer.with_querier(db),
+            audit=None if self._audit is None else self._audit.with_querier(db),
+            delegate=self._delegate,
+            bcrypt_cost=self._bcrypt_cost,
+            clock=self._clock,
+        )
+
+    async def create(self, nu: NewUser, *, actor_id: UUID | None) -> User:
+        """Store a new, enabled user (DuplicateEmailError when the email is taken).
+
+        `actor_id` is who is creating it, for the audit; None for a system action.
+        """
         now = self._clock()
         user = User(
             id=uuid4(),
@@ -99,11 +142,16 @@ class UserBus:
             date_created=now,
             date_updated=now,
         )
-        await self._storer.create(user)
+        async with self._change() as (bus, _):
+            await bus._storer.create(user)
+            await bus._record(user, Action.CREATED, actor_id, created_data(user))
         return user
 
-    async def update(self, user: User, uu: UpdateUser) -> User:
-        """Apply the fields `uu` gives; return the user as now stored."""
+    async def update(self, user: User, uu: UpdateUser, *, actor_id: UUID | None) -> User:
+        """Apply the fields `uu` gives; return the user as now stored.
+
+        `actor_id` is who is changing it, for the audit; None for a system action.
+        """
         password_hash = (
             user.password_hash if uu.password is UNCHANGED else await self._hash(uu.password)
         )
@@ -117,11 +165,22 @@ class UserBus:
             enabled=resolve(uu.enabled, user.enabled),
             date_updated=self._clock(),
         )
-        await self._storer.update(updated)
+        async with self._change() as (bus, _):
+            await bus._storer.update(updated)
+            await bus._record(updated, Action.UPDATED, actor_id, updated_data(uu))
         return updated
 
-    async def delete(self, user: User) -> None:
-        await self._storer.delete(user)
+    async def delete(self, user: User, *, actor_id: UUID | None) -> None:
+        """Remove the user, then raise user/deleted: its handlers run in the same transaction,
+        and one that raises rolls the delete back.
+
+        `actor_id` is who is deleting it, for the audit; None for a system action.
+        """
+        async with self._change() as (bus, db):
+            await bus._storer.delete(user)
+            await bus._record(user, Action.DELETED, actor_id, None)
+            if self._delegate is not None:
+                await self._delegate.call(event.deleted_event(user.id, db))
 
     async def query(self, query_filter: UserFilter, order_by: OrderBy, page: Page) -> list[User]:
         return await self._storer.query(query_filter, order_by, page)
@@ -149,6 +208,30 @@ class UserBus:
         if not await self._check_password(password, user.password_hash) or not user.enabled:
             raise AuthenticationFailedError
         return user
+
+    @asynccontextmanager
+    async def _change(self) -> AsyncIterator[tuple["UserBus", sqldb.Querier]]:
+        """One transaction for a change and what goes with it: this bus moved into it, and
+        its querier. Password hashing happens before, so no connection waits on bcrypt."""
+        async with self._storer.transaction() as db:
+            yield self.with_querier(db), db
+
+    async def _record(
+        self, user: User, action: Action, actor_id: UUID | None, data: JSONObject | None
+    ) -> None:
+        if self._audit is None:
+            return
+        await self._audit.create(
+            NewAudit(
+                obj_id=user.id,
+                obj_domain=event.DOMAIN,
+                obj_name=str(user.name),
+                actor_id=actor_id,
+                action=action,
+                data=data,
+                message=f"user {action}",
+            )
+        )
 
     async def _hash(self, password: Password) -> bytes:
         # bcrypt is deliberately slow: a worker thread keeps the event loop serving others.

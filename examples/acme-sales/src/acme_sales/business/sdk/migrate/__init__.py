@@ -1,40 +1,65 @@
 """Versioned, forward-only SQL migrations and seed data, shipped inside the package.
 
-Files in `sql/` are named `NNNN_description.sql`; each applied one is recorded in the table
-`schema_migrations` with its sha256, and a file that changed after it was applied is refused.
+Core migrations are `sql/NNNN_description.sql`, applied in version order; each business domain
+has one more, `sql/domains/<domain>.sql`, applied after the core ones (see `source`). Each applied
+migration is recorded in the table `schema_migrations` with its sha256, and a file that changed
+after it was applied is refused. A domain migration whose file is gone is reported as retired.
 """
 
 from acme_sales.business.sdk.migrate.errors import (
     ChangedMigrationError,
+    DomainMigrationNameError,
     DuplicateVersionError,
     MigrationError,
     MigrationFailedError,
     MigrationNameError,
+    MissingDomainError,
     MissingMigrationError,
     OutOfOrderMigrationError,
     SeedError,
 )
-from acme_sales.business.sdk.migrate.runner import AppliedMigration, migrate, plan, seed
+from acme_sales.business.sdk.migrate.runner import (
+    AnyMigration,
+    AppliedMigration,
+    MigrationRun,
+    Plan,
+    migrate,
+    plan,
+    seed,
+)
 from acme_sales.business.sdk.migrate.source import (
+    DOMAINS_DIR,
     SEED_FILE,
     SQL_DIR,
+    DomainMigration,
+    Kind,
     Migration,
+    load_domain_migrations,
     load_migrations,
 )
 
 __all__ = [
+    "DOMAINS_DIR",
     "SEED_FILE",
     "SQL_DIR",
+    "AnyMigration",
     "AppliedMigration",
     "ChangedMigrationError",
+    "DomainMigration",
+    "DomainMigrationNameError",
     "DuplicateVersionError",
+    "Kind",
     "Migration",
     "MigrationError",
     "MigrationFailedError",
     "MigrationNameError",
+    "MigrationRun",
+    "MissingDomainError",
     "MissingMigrationError",
     "OutOfOrderMigrationError",
+    "Plan",
     "SeedError",
+    "load_domain_migrations",
     "load_migrations",
     "migrate",
     "plan",

@@ -15,6 +15,14 @@ class MigrationNameError(MigrationError):
         )
 
 
+class DomainMigrationNameError(MigrationError):
+    def __init__(self, filename: str) -> None:
+        super().__init__(
+            f"{filename}: domain migration files are named after their domain in snake_case, "
+            "such as domains/work_order.sql"
+        )
+
+
 class DuplicateVersionError(MigrationError):
     def __init__(self, version: int, filenames: Sequence[str]) -> None:
         super().__init__(
@@ -24,20 +32,43 @@ class DuplicateVersionError(MigrationError):
 
 
 class ChangedMigrationError(MigrationError):
-    def __init__(self, version: int, filename: str, recorded: str, on_disk: str) -> None:
-        self.version = version
+    def __init__(self, filename: str, recorded: str, on_disk: str, *, remedy: str) -> None:
+        self.filename = filename
         super().__init__(
-            f"migration {filename} (version {version:04d}) changed after it was applied: "
-            f"recorded checksum {recorded}, file checksum {on_disk}; "
-            "restore the file and put the change in a new migration"
+            f"migration {filename} changed after it was applied: "
+            f"recorded checksum {recorded}, file checksum {on_disk}; {remedy}"
+        )
+
+    @classmethod
+    def core(cls, filename: str, recorded: str, on_disk: str) -> "ChangedMigrationError":
+        return cls(
+            filename,
+            recorded,
+            on_disk,
+            remedy="restore the file and put the change in a new migration",
+        )
+
+    @classmethod
+    def domain(cls, filename: str, recorded: str, on_disk: str) -> "ChangedMigrationError":
+        # A domain's file creates its tables once; rerunning an edited one is impossible, so the
+        # change has to be an ALTER in the strictly ordered core sequence.
+        return cls(
+            filename,
+            recorded,
+            on_disk,
+            remedy=(
+                "a domain migration only creates its domain's tables, once: restore the file as "
+                "applied and make the schema change in a new core migration "
+                "(sql/NNNN_description.sql, with a '-- requires domain: NAME' line)"
+            ),
         )
 
 
 class MissingMigrationError(MigrationError):
-    def __init__(self, version: int, description: str) -> None:
-        self.version = version
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
         super().__init__(
-            f"migration {version:04d}_{description}.sql was applied to this database "
+            f"migration {filename} was applied to this database "
             "but its file is missing; restore it (migrations are forward-only)"
         )
 
@@ -47,6 +78,15 @@ class OutOfOrderMigrationError(MigrationError):
         super().__init__(
             f"migration {filename} is not applied yet but is older than the applied version "
             f"{latest_applied:04d}; give it a version above {latest_applied:04d}"
+        )
+
+
+class MissingDomainError(MigrationError):
+    def __init__(self, filename: str, domain: str) -> None:
+        super().__init__(
+            f"migration {filename} requires domain {domain!r}, which has no migration "
+            f"(domains/{domain}.sql) and was never applied to this database; restore the "
+            "domain or remove the requirement"
         )
 
 

@@ -2,7 +2,7 @@
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources.abc import Traversable
 
 import asyncpg
@@ -10,12 +10,24 @@ import asyncpg
 from acme_sales.business.sdk.migrate.errors import (
     ChangedMigrationError,
     MigrationFailedError,
+    MissingDomainError,
     MissingMigrationError,
     OutOfOrderMigrationError,
     SeedError,
 )
-from acme_sales.business.sdk.migrate.source import SEED_FILE, SQL_DIR, Migration, load_migrations
+from acme_sales.business.sdk.migrate.source import (
+    SEED_FILE,
+    SQL_DIR,
+    DomainMigration,
+    Kind,
+    Migration,
+    domain_record_name,
+    load_domain_migrations,
+    load_migrations,
+)
 from acme_sales.foundation import sqldb
+
+AnyMigration = Migration | DomainMigration
 
 # Every runner of this project takes the same session-level advisory lock (the bytes of
 # "migrate"), so two deployments starting at once apply each migration exactly once.
@@ -23,56 +35,117 @@ _LOCK_KEY = int.from_bytes(b"migrate", "big")
 
 _CREATE_TABLE = """
 CREATE TABLE IF NOT EXISTS schema_migrations (
-    version     INTEGER     PRIMARY KEY,
-    description TEXT        NOT NULL,
-    checksum    TEXT        NOT NULL,
-    applied_at  TIMESTAMPTZ NOT NULL DEFAULT now()
+    name       TEXT        PRIMARY KEY,  -- 0001_create_users, domain:product
+    kind       TEXT        NOT NULL CHECK (kind IN ('core', 'domain')),
+    checksum   TEXT        NOT NULL,     -- sha256 of the file, hex
+    applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
 )
 """
-_SELECT_APPLIED = "SELECT version, description, checksum FROM schema_migrations ORDER BY version"
-_RECORD = "INSERT INTO schema_migrations (version, description, checksum) VALUES ($1, $2, $3)"
+_SELECT_APPLIED = "SELECT name, kind, checksum FROM schema_migrations ORDER BY name"
+_RECORD = "INSERT INTO schema_migrations (name, kind, checksum) VALUES ($1, $2, $3)"
 
 
 @dataclass(frozen=True)
 class AppliedMigration:
     """A row of schema_migrations."""
 
-    version: int
-    description: str
+    name: str
+    kind: Kind
     checksum: str
 
 
-async def migrate(conn: sqldb.Connection, directory: Traversable = SQL_DIR) -> list[Migration]:
-    """Apply the migrations in `directory` that this database lacks; return those applied."""
-    on_disk = load_migrations(directory)
+@dataclass(frozen=True)
+class Plan:
+    """What a run will do, once the applied migrations have been checked against their files."""
+
+    pending: list[AnyMigration] = field(default_factory=list)  # in the order to apply them
+    # Domain migrations applied earlier whose files are gone: the domain was removed from the
+    # project. Not an error: their tables stay, untouched, and nothing is dropped.
+    retired: list[AppliedMigration] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MigrationRun:
+    """What `migrate` did."""
+
+    applied: list[AnyMigration]
+    retired: list[AppliedMigration]
+
+
+async def migrate(conn: sqldb.Connection, directory: Traversable = SQL_DIR) -> MigrationRun:
+    """Apply the migrations in `directory` that this database lacks: core ones first, in version
+    order, then domain ones in file-name order, each in its own transaction with its record."""
+    core = load_migrations(directory)
+    domains = load_domain_migrations(directory)
     async with _migration_lock(conn):
         await conn.execute(_CREATE_TABLE)
-        applied = [AppliedMigration(*row) for row in await conn.fetch(_SELECT_APPLIED)]
-        pending = plan(on_disk, applied)
-        for migration in pending:
+        applied = [
+            AppliedMigration(row["name"], Kind(row["kind"]), row["checksum"])
+            for row in await conn.fetch(_SELECT_APPLIED)
+        ]
+        to_do = plan(core, domains, applied)
+        for migration in to_do.pending:
             await _apply(conn, migration)
-    return pending
+    return MigrationRun(applied=to_do.pending, retired=to_do.retired)
 
 
-def plan(on_disk: Sequence[Migration], applied: Sequence[AppliedMigration]) -> list[Migration]:
+def plan(
+    core: Sequence[Migration],
+    domains: Sequence[DomainMigration],
+    applied: Sequence[AppliedMigration],
+) -> Plan:
     """The migrations to apply, after checking the applied ones still match their files."""
-    by_version = {migration.version: migration for migration in on_disk}
-    for record in applied:
-        migration = by_version.get(record.version)
-        if migration is None:
-            raise MissingMigrationError(record.version, record.description)
-        if migration.checksum != record.checksum:
-            raise ChangedMigrationError(
-                record.version, migration.filename, record.checksum, migration.checksum
-            )
-    applied_versions = {record.version for record in applied}
-    latest = max(applied_versions, default=0)
-    pending = [migration for migration in on_disk if migration.version not in applied_versions]
+    retired = _check_applied(core, domains, applied)
+    done = {record.name for record in applied}
+    latest = max((_version(r) for r in applied if r.kind is Kind.CORE), default=0)
+    pending_core = [migration for migration in core if migration.name not in done]
     # Forward-only: a new migration numbered below an applied one was written against a schema
     # that no longer exists.
-    if pending and pending[0].version < latest:
-        raise OutOfOrderMigrationError(pending[0].filename, latest)
-    return pending
+    if pending_core and pending_core[0].version < latest:
+        raise OutOfOrderMigrationError(pending_core[0].filename, latest)
+    waiting = {m.domain: m for m in domains if m.name not in done}
+    pending: list[AnyMigration] = []
+    for migration in pending_core:
+        # A core migration that alters a domain's tables needs them: on a fresh database the
+        # domain's migration goes right before it rather than after every core one.
+        for domain in migration.requires_domains:
+            if domain in waiting:
+                pending.append(waiting.pop(domain))
+            elif domain_record_name(domain) not in done:
+                raise MissingDomainError(migration.filename, domain)
+        pending.append(migration)
+    pending.extend(waiting.values())  # in file-name order, as loaded
+    return Plan(pending=pending, retired=retired)
+
+
+def _check_applied(
+    core: Sequence[Migration],
+    domains: Sequence[DomainMigration],
+    applied: Sequence[AppliedMigration],
+) -> list[AppliedMigration]:
+    """Refuse a changed or missing core file and a changed domain file; return the retired."""
+    on_disk: dict[str, AnyMigration] = {m.name: m for m in core}
+    on_disk.update({m.name: m for m in domains})
+    retired: list[AppliedMigration] = []
+    for record in applied:
+        migration = on_disk.get(record.name)
+        if migration is None:
+            if record.kind is Kind.DOMAIN:
+                retired.append(record)
+                continue
+            raise MissingMigrationError(f"{record.name}.sql")
+        if migration.checksum != record.checksum:
+            changed = (
+                ChangedMigrationError.domain
+                if migration.kind is Kind.DOMAIN
+                else ChangedMigrationError.core
+            )
+            raise changed(migration.filename, record.checksum, migration.checksum)
+    return retired
+
+
+def _version(record: AppliedMigration) -> int:
+    return int(record.name.partition("_")[0])
 
 
 async def seed(conn: sqldb.Connection, seed_file: Traversable = SQL_DIR / SEED_FILE) -> None:
@@ -87,14 +160,12 @@ async def seed(conn: sqldb.Connection, seed_file: Traversable = SQL_DIR / SEED_F
         raise SeedError(str(err)) from err
 
 
-async def _apply(conn: sqldb.Connection, migration: Migration) -> None:
+async def _apply(conn: sqldb.Connection, migration: AnyMigration) -> None:
     # The migration and its record commit together or not at all.
     try:
         async with conn.transaction():
             await conn.execute(migration.sql)
-            await conn.execute(
-                _RECORD, migration.version, migration.description, migration.checksum
-            )
+            await conn.execute(_RECORD, migration.name, migration.kind, migration.checksum)
     except asyncpg.PostgresError as err:
         raise MigrationFailedError(migration.filename, str(err)) from err
 

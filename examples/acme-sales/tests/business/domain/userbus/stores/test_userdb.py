@@ -26,7 +26,7 @@ async def test_name_filter_takes_like_wildcards_literally(
     db_pool: asyncpg.Pool[asyncpg.Record], pattern: str
 ) -> None:
     bus = user_bus(db_pool)
-    await bus.create(new_user(0))  # "User Aa"
+    await bus.create(new_user(0), actor_id=None)  # "User Aa"
 
     assert await bus.query(UserFilter(name=pattern), user_order.DEFAULT, Page()) == []
     assert await bus.count(UserFilter(name=pattern)) == 0
@@ -45,7 +45,7 @@ async def test_the_store_works_inside_a_transaction_on_a_connection(
     async with db_pool.acquire() as conn:
         transaction = conn.transaction()
         await transaction.start()
-        user = await user_bus(conn).create(new_user(0))
+        user = await user_bus(conn).create(new_user(0), actor_id=None)
         assert await user_bus(conn).query_by_id(user.id) == user
         await transaction.rollback()
 
@@ -58,18 +58,18 @@ async def test_only_the_email_constraint_means_a_duplicate_email(
 ) -> None:
     await db_pool.execute("CREATE UNIQUE INDEX users_name_key ON users (name)")
     bus = user_bus(db_pool)
-    first = await bus.create(new_user(0))
+    first = await bus.create(new_user(0), actor_id=None)
     same_name = dataclasses.replace(new_user(1), name=first.name)
 
     with pytest.raises(sqldb.DuplicateEntryError) as refused:
-        await bus.create(same_name)
+        await bus.create(same_name, actor_id=None)
 
     assert not isinstance(refused.value, DuplicateEmailError)
     assert refused.value.constraint == "users_name_key"
 
 
 async def test_the_hash_is_stored_as_bcrypt_text(db_pool: asyncpg.Pool[asyncpg.Record]) -> None:
-    user = await user_bus(db_pool).create(new_user(0))
+    user = await user_bus(db_pool).create(new_user(0), actor_id=None)
 
     stored = await db_pool.fetchval("SELECT password_hash FROM users WHERE user_id = $1", user.id)
 
@@ -79,7 +79,7 @@ async def test_the_hash_is_stored_as_bcrypt_text(db_pool: asyncpg.Pool[asyncpg.R
 async def test_a_stored_row_that_breaks_the_rules_fails_loudly(
     db_pool: asyncpg.Pool[asyncpg.Record],
 ) -> None:
-    user = await user_bus(db_pool).create(new_user(0))
+    user = await user_bus(db_pool).create(new_user(0), actor_id=None)
     await db_pool.execute("UPDATE users SET name = 'x' WHERE user_id = $1", user.id)
 
     with pytest.raises(ParseError):

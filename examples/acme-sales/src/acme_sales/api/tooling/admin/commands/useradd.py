@@ -12,8 +12,14 @@ import sys
 from collections.abc import Callable
 from typing import TypeVar
 
-from acme_sales.api.tooling.admin.command import CommandWithArguments, UsageError, connect
+from acme_sales.api.tooling.admin.command import (
+    CommandWithArguments,
+    UsageError,
+    connect,
+)
 from acme_sales.api.tooling.admin.config import AdminConfig
+from acme_sales.business.domain.auditbus import AuditBus
+from acme_sales.business.domain.auditbus.stores.auditdb import AuditDB
 from acme_sales.business.domain.userbus import NewUser, UserBus
 from acme_sales.business.domain.userbus.stores.userdb import UserDB
 from acme_sales.business.types import Email, Name, ParseError, Password, Role
@@ -54,7 +60,9 @@ async def run(cfg: AdminConfig, log: Logger, args: argparse.Namespace) -> None:
         name=name, email=email, roles=roles, department=department, password=password
     )
     async with connect(cfg) as conn:
-        user = await UserBus(UserDB(conn)).create(new_user)
+        # Audited as a system action: the operator has no user id of their own.
+        users = UserBus(UserDB(conn), audit=AuditBus(AuditDB(conn)))
+        user = await users.create(new_user, actor_id=None)
     log.info(
         "user created",
         user_id=str(user.id),

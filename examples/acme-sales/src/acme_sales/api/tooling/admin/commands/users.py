@@ -7,7 +7,11 @@ import argparse
 import json
 from typing import Any
 
-from acme_sales.api.tooling.admin.command import CommandWithArguments, UsageError, connect
+from acme_sales.api.tooling.admin.command import (
+    CommandWithArguments,
+    UsageError,
+    connect,
+)
 from acme_sales.api.tooling.admin.config import AdminConfig
 from acme_sales.business.domain.userbus import User, UserBus, UserFilter, order
 from acme_sales.business.domain.userbus.stores.userdb import UserDB

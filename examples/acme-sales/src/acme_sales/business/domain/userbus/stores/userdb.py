@@ -1,7 +1,7 @@
 """UserStorer on Postgres: the `users` table through asyncpg."""
 
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractAsyncContextManager, contextmanager
 from datetime import datetime
 from typing import Final, NamedTuple
 from uuid import UUID
@@ -9,13 +9,17 @@ from uuid import UUID
 import asyncpg
 
 from acme_sales.business.domain.userbus import order
-from acme_sales.business.domain.userbus.bus import DuplicateEmailError, UserNotFoundError
+from acme_sales.business.domain.userbus.bus import (
+    DuplicateEmailError,
+    UserNotFoundError,
+)
 from acme_sales.business.domain.userbus.filter import UserFilter
 from acme_sales.business.domain.userbus.model import User
 from acme_sales.business.sdk.order import OrderBy
 from acme_sales.business.sdk.page import Page
 from acme_sales.business.types import Email, Name, Role
 from acme_sales.foundation import sqldb
+from acme_sales.foundation.sqldb.params import Params, contains, where
 
 _EMAIL_UNIQUE: Final = "users_email_key"  # Postgres's name for the UNIQUE on users.email
 
@@ -63,6 +67,12 @@ class UserDB:
     def __init__(self, db: sqldb.Querier) -> None:
         self._db = db
 
+    def with_querier(self, db: sqldb.Querier) -> "UserDB":
+        return UserDB(db)
+
+    def transaction(self) -> AbstractAsyncContextManager[sqldb.Querier]:
+        return sqldb.transaction(self._db)
+
     async def create(self, user: User) -> None:
         with _email_must_be_unique():
             await sqldb.execute(self._db, _INSERT, *to_db_user(user))
@@ -90,7 +100,7 @@ class UserDB:
             raise UserNotFoundError
 
     async def query(self, query_filter: UserFilter, order_by: OrderBy, page: Page) -> list[User]:
-        params = _Params()
+        params = Params()
         where = _where(query_filter, params)
         # user_id breaks ties, so rows with equal sort keys keep one order from page to page.
         sql = (
@@ -102,7 +112,7 @@ class UserDB:
         return [to_bus_user(row) for row in rows]
 
     async def count(self, query_filter: UserFilter) -> int:
-        params = _Params()
+        params = Params()
         sql = _COUNT + _where(query_filter, params)
         row = await sqldb.fetch_one(self._db, sql, *params.values)
         count: int = row[0]
@@ -167,39 +177,20 @@ def to_bus_user(row: asyncpg.Record) -> User:
     )
 
 
-class _Params:
-    """The values of a query's parameters; `bind` returns the `$n` placeholder for each."""
-
-    def __init__(self) -> None:
-        self.values: list[object] = []
-
-    def bind(self, value: object) -> str:
-        self.values.append(value)
-        return f"${len(self.values)}"
-
-
-def _where(query_filter: UserFilter, params: _Params) -> str:
+def _where(query_filter: UserFilter, params: Params) -> str:
     """The WHERE clause (or nothing) for the filter; values are bound, never spliced in."""
     conditions: list[str] = []
     if query_filter.id is not None:
         conditions.append(f"user_id = {params.bind(query_filter.id)}")
     if query_filter.name is not None:
-        conditions.append(f"name ILIKE {params.bind(_contains(query_filter.name))}")
+        conditions.append(f"name ILIKE {params.bind(contains(query_filter.name))}")
     if query_filter.email is not None:
         conditions.append(f"email = {params.bind(str(query_filter.email))}")
     if query_filter.start_created_date is not None:
         conditions.append(f"date_created >= {params.bind(query_filter.start_created_date)}")
     if query_filter.end_created_date is not None:
         conditions.append(f"date_created <= {params.bind(query_filter.end_created_date)}")
-    if not conditions:
-        return ""
-    return "WHERE " + "\n  AND ".join(conditions) + "\n"
-
-
-def _contains(text: str) -> str:
-    """A LIKE pattern matching `text` anywhere, its own % and _ taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return where(conditions)
 
 
 def _order_column(order_by: OrderBy) -> str:

@@ -1,0 +1,47 @@
+"""The sales service's business layer, built once when the app is wired.
+
+Every domain in the `domains` answer has its bus here; a domain whose rows belong to users
+receives the UserBus to check owners.
+"""
+
+from dataclasses import dataclass
+
+from acme_sales.business.domain import (
+    auditbus,
+    homebus,
+    productbus,
+    userbus,
+)
+from acme_sales.business.domain.auditbus.stores import auditdb
+from acme_sales.business.domain.homebus.stores import homedb
+from acme_sales.business.domain.productbus.stores import productdb
+from acme_sales.business.domain.userbus.stores import userdb
+from acme_sales.business.sdk.delegate import Delegate
+from acme_sales.foundation import sqldb
+
+
+@dataclass(frozen=True)
+class Buses:
+    delegate: Delegate
+    audits: auditbus.AuditBus
+    users: userbus.UserBus
+    products: productbus.ProductBus
+    homes: homebus.HomeBus
+
+
+def build(db: sqldb.Querier) -> Buses:
+    audits = auditbus.AuditBus(auditdb.AuditDB(db))
+    # Cross-domain event handlers are registered on it here, once (business.sdk.delegate).
+    delegate = Delegate()
+    users = userbus.UserBus(userdb.UserDB(db), audit=audits, delegate=delegate)
+    products = productbus.ProductBus(productdb.ProductDB(db), users)
+    delegate.register(userbus.DOMAIN, userbus.ACTION_DELETED, products.on_user_deleted)
+    homes = homebus.HomeBus(homedb.HomeDB(db), users)
+    delegate.register(userbus.DOMAIN, userbus.ACTION_DELETED, homes.on_user_deleted)
+    return Buses(
+        delegate=delegate,
+        audits=audits,
+        users=users,
+        products=products,
+        homes=homes,
+    )

@@ -1,0 +1,1 @@
+"""The audit domain's HTTP face: reading the audit trail (admins only)."""

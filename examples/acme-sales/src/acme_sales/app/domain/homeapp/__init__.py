@@ -1,0 +1,1 @@
+"""The home domain's HTTP face: JSON models, converters, query parsing, routes."""

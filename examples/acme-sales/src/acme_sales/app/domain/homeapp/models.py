@@ -1,0 +1,139 @@
+"""JSON models of the home API (camelCase on the wire) and the converters.
+
+`to_bus_*` parse JSON values into the business layer's strong types and report every refused
+field at once; `to_app_*` turn business values back into JSON ones.
+"""
+
+from datetime import datetime
+from uuid import UUID
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from acme_sales.app.sdk.errs import FieldErrors
+from acme_sales.app.sdk.params import nullable
+from acme_sales.business.domain import homebus
+from acme_sales.business.types import (
+    Text,
+)
+
+
+class Home(msgspec.Struct, frozen=True, rename="camel"):
+    id: UUID
+    user_id: UUID
+    type: str
+    address1: str
+    address2: str | None
+    zip_code: str
+    city: str
+    state: str
+    country: str
+    date_created: datetime
+    date_updated: datetime
+
+
+class HomeView(Home, frozen=True, rename="camel"):
+    """A home with its owner's name."""
+
+    user_name: str
+
+
+class NewHome(msgspec.Struct, frozen=True, rename="camel", forbid_unknown_fields=True):
+    """The owner is the caller: it is never taken from the body."""
+
+    type: str
+    address1: str
+    zip_code: str
+    city: str
+    state: str
+    country: str
+    address2: str | None = None
+
+
+class UpdateHome(msgspec.Struct, frozen=True, rename="camel", forbid_unknown_fields=True):
+    """Every field may be left out, meaning unchanged; null clears an optional field."""
+
+    type: str | UnsetType = UNSET
+    address1: str | UnsetType = UNSET
+    address2: str | UnsetType | None = UNSET
+    zip_code: str | UnsetType = UNSET
+    city: str | UnsetType = UNSET
+    state: str | UnsetType = UNSET
+    country: str | UnsetType = UNSET
+
+
+def to_app_home(home: homebus.Home) -> Home:
+    return Home(
+        id=home.id,
+        user_id=home.user_id,
+        type=home.type.value,
+        address1=home.address1.value,
+        address2=None if home.address2 is None else home.address2.value,
+        zip_code=home.zip_code.value,
+        city=home.city.value,
+        state=home.state.value,
+        country=home.country.value,
+        date_created=home.date_created,
+        date_updated=home.date_updated,
+    )
+
+
+def to_app_home_view(view: homebus.HomeView) -> HomeView:
+    home = view.home
+    return HomeView(
+        id=home.id,
+        user_id=home.user_id,
+        type=home.type.value,
+        address1=home.address1.value,
+        address2=None if home.address2 is None else home.address2.value,
+        zip_code=home.zip_code.value,
+        city=home.city.value,
+        state=home.state.value,
+        country=home.country.value,
+        date_created=home.date_created,
+        date_updated=home.date_updated,
+        user_name=view.user_name.value,
+    )
+
+
+def to_bus_new_home(app: NewHome, owner_id: UUID) -> homebus.NewHome:
+    errors = FieldErrors()
+    type_ = errors.check("type", homebus.HomeType.parse, app.type)
+    address1 = errors.check("address1", Text.parse, app.address1)
+    address2 = errors.check("address2", nullable(Text.parse), app.address2)
+    zip_code = errors.check("zipCode", Text.parse, app.zip_code)
+    city = errors.check("city", Text.parse, app.city)
+    state = errors.check("state", Text.parse, app.state)
+    country = errors.check("country", Text.parse, app.country)
+    errors.raise_if_any()
+    return homebus.NewHome(
+        user_id=owner_id,
+        type=type_,
+        address1=address1,
+        address2=address2,
+        zip_code=zip_code,
+        city=city,
+        state=state,
+        country=country,
+    )
+
+
+def to_bus_update_home(app: UpdateHome) -> homebus.UpdateHome:
+    errors = FieldErrors()
+    type_ = errors.check_update("type", homebus.HomeType.parse, app.type)
+    address1 = errors.check_update("address1", Text.parse, app.address1)
+    address2 = errors.check_update("address2", nullable(Text.parse), app.address2)
+    zip_code = errors.check_update("zipCode", Text.parse, app.zip_code)
+    city = errors.check_update("city", Text.parse, app.city)
+    state = errors.check_update("state", Text.parse, app.state)
+    country = errors.check_update("country", Text.parse, app.country)
+    errors.raise_if_any()
+    return homebus.UpdateHome(
+        type=type_,
+        address1=address1,
+        address2=address2,
+        zip_code=zip_code,
+        city=city,
+        state=state,
+        country=country,
+    )

@@ -1,0 +1,118 @@
+"""The home routes of the sales service.
+
+| route                               | who                                   |
+|-------------------------------------|---------------------------------------|
+| GET    /v1/homes                 | any authenticated user                |
+| GET    /v1/homes/{id}            | admin, or the owner                   |
+| POST   /v1/homes                 | users (the caller becomes the owner)  |
+| PATCH  /v1/homes/{id}            | admin, or the owner                   |
+| DELETE /v1/homes/{id}            | admin, or the owner                   |
+| GET    /v1/vhomes                | admin (with each owner's name)        |
+"""
+
+import asyncio
+from typing import Any
+from uuid import UUID
+
+from litestar import Request, Router, delete, get, patch, post
+from litestar.params import JSONBody
+
+from acme_sales.app.domain.homeapp import models, query
+from acme_sales.app.sdk import errs
+from acme_sales.app.sdk.auth.claims import Rule
+from acme_sales.app.sdk.authclient import AuthClient
+from acme_sales.app.sdk.mid import auth as mid
+from acme_sales.app.sdk.query import QueryResult
+from acme_sales.business.domain import homebus
+
+AnyRequest = Request[Any, Any, Any]
+ITEM = "/v1/homes/{home_id:uuid}"
+
+
+def routes(*, homes: homebus.HomeBus, auth: AuthClient) -> Router:
+    in_path = mid.Loader(
+        path_param="home_id",
+        load=_loader(homes),
+        owner_id=lambda home: home.user_id,
+    )
+    authenticated = mid.authenticate(auth)
+    any_role = mid.authorize(auth, Rule.ANY)
+    user_only = mid.authorize(auth, Rule.USER_ONLY)
+    admin = mid.authorize(auth, Rule.ADMIN_ONLY)
+    admin_or_owner = mid.authorize_loaded(auth, Rule.ADMIN_OR_SUBJECT, in_path)
+
+    @get("/v1/homes", guards=[authenticated, any_role], summary="Query homes")
+    async def query_homes(request: AnyRequest) -> QueryResult[models.Home]:
+        q = query.to_bus_query(request.query_params)
+        found, total = await asyncio.gather(
+            homes.query(q.filter, q.order_by, q.page), homes.count(q.filter)
+        )
+        return QueryResult(
+            items=[models.to_app_home(home) for home in found],
+            total=total,
+            page=q.page.number,
+            rows_per_page=q.page.rows,
+        )
+
+    @get(ITEM, guards=[authenticated, admin_or_owner], summary="Get a home")
+    async def get_home(request: AnyRequest) -> models.Home:
+        return models.to_app_home(mid.loaded(request, homebus.Home))
+
+    @post("/v1/homes", guards=[authenticated, user_only], summary="Create a home")
+    async def create_home(request: AnyRequest, data: JSONBody[models.NewHome]) -> models.Home:
+        new = models.to_bus_new_home(data, owner_id=mid.auth_info(request).user_id)
+        try:
+            home = await homes.create(new)
+        except (homebus.OwnerNotFoundError, homebus.OwnerDisabledError) as err:
+            raise errs.Error(errs.ErrCode.FAILED_PRECONDITION, str(err)) from err
+        return models.to_app_home(home)
+
+    @patch(ITEM, guards=[authenticated, admin_or_owner], summary="Change a home")
+    async def update_home(request: AnyRequest, data: JSONBody[models.UpdateHome]) -> models.Home:
+        update = models.to_bus_update_home(data)
+        home = mid.loaded(request, homebus.Home)
+        return models.to_app_home(await homes.update(home, update))
+
+    @delete(ITEM, guards=[authenticated, admin_or_owner], summary="Delete a home")
+    async def delete_home(request: AnyRequest) -> None:
+        await homes.delete(mid.loaded(request, homebus.Home))
+
+    @get("/v1/vhomes", guards=[authenticated, admin], summary="Homes with owners")
+    async def query_home_views(
+        request: AnyRequest,
+    ) -> QueryResult[models.HomeView]:
+        q = query.to_bus_query(request.query_params)
+        found, total = await asyncio.gather(
+            homes.query_views(q.filter, q.order_by, q.page), homes.count(q.filter)
+        )
+        return QueryResult(
+            items=[models.to_app_home_view(view) for view in found],
+            total=total,
+            page=q.page.number,
+            rows_per_page=q.page.rows,
+        )
+
+    return Router(
+        path="/",
+        route_handlers=[
+            query_homes,
+            get_home,
+            create_home,
+            update_home,
+            delete_home,
+            query_home_views,
+        ],
+        tags=["homes"],
+    )
+
+
+def _loader(
+    homes: homebus.HomeBus,
+) -> "mid.LoadResource[homebus.Home]":
+    async def load(home_id: UUID) -> homebus.Home:
+        try:
+            return await homes.query_by_id(home_id)
+        except homebus.HomeNotFoundError as err:
+            raise errs.Error(errs.ErrCode.NOT_FOUND, "home not found") from err
+
+    return load

@@ -1,0 +1,1 @@
+"""The product domain's HTTP face: JSON models, converters, query parsing, routes."""

@@ -1,0 +1,1 @@
+"""The transaction example: work across domains in one database transaction."""

@@ -1,0 +1,157 @@
+"""The home rules: a home belongs to an existing, enabled user; times are UTC."""
+
+import dataclasses
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Protocol
+from uuid import UUID, uuid4
+
+from acme_sales.business.domain import userbus
+from acme_sales.business.domain.homebus.filter import HomeFilter
+from acme_sales.business.domain.homebus.model import (
+    Home,
+    HomeView,
+    NewHome,
+    UpdateHome,
+)
+from acme_sales.business.sdk.delegate import Event
+from acme_sales.business.sdk.order import OrderBy
+from acme_sales.business.sdk.page import Page
+from acme_sales.business.sdk.unchanged import resolve
+from acme_sales.foundation import sqldb
+from acme_sales.foundation.logger import get_logger
+
+_log = get_logger(domain="home")
+
+
+class HomeNotFoundError(Exception):
+    def __init__(self) -> None:
+        super().__init__("home not found")
+
+
+class OwnerNotFoundError(Exception):
+    def __init__(self) -> None:
+        super().__init__("owner not found")
+
+
+class OwnerDisabledError(Exception):
+    def __init__(self) -> None:
+        super().__init__("owner is disabled")
+
+
+class HomeStorer(Protocol):
+    """Where homes are kept. Raises HomeNotFoundError as documented."""
+
+    def with_querier(self, db: sqldb.Querier) -> "HomeStorer":
+        """The same store, running its queries through `db` (a connection in a transaction)."""
+        ...
+
+    async def create(self, home: Home) -> None: ...
+
+    async def update(self, home: Home) -> None: ...
+
+    async def delete(self, home: Home) -> None: ...
+
+    async def query(
+        self, query_filter: HomeFilter, order_by: OrderBy, page: Page
+    ) -> list[Home]: ...
+
+    async def count(self, query_filter: HomeFilter) -> int: ...
+
+    async def query_by_id(self, home_id: UUID) -> Home: ...
+
+    async def query_views(
+        self, query_filter: HomeFilter, order_by: OrderBy, page: Page
+    ) -> list[HomeView]: ...
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class HomeBus:
+    def __init__(
+        self,
+        storer: HomeStorer,
+        users: userbus.UserBus,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self._storer = storer
+        self._users = users
+        self._clock = clock
+
+    def with_querier(self, db: sqldb.Querier) -> "HomeBus":
+        """This bus with its store (and the users it checks) running through `db`."""
+        return HomeBus(
+            self._storer.with_querier(db), self._users.with_querier(db), clock=self._clock
+        )
+
+    async def create(self, new: NewHome) -> Home:
+        """Store a new home; its owner must exist and be enabled."""
+        try:
+            owner = await self._users.query_by_id(new.user_id)
+        except userbus.UserNotFoundError:
+            raise OwnerNotFoundError from None
+        if not owner.enabled:
+            raise OwnerDisabledError
+        now = self._clock()
+        home = Home(
+            id=uuid4(),
+            user_id=new.user_id,
+            type=new.type,
+            address1=new.address1,
+            address2=new.address2,
+            zip_code=new.zip_code,
+            city=new.city,
+            state=new.state,
+            country=new.country,
+            date_created=now,
+            date_updated=now,
+        )
+        await self._storer.create(home)
+        return home
+
+    async def update(self, home: Home, update: UpdateHome) -> Home:
+        """Apply the fields `update` gives; the others keep their values."""
+        updated = dataclasses.replace(
+            home,
+            type=resolve(update.type, home.type),
+            address1=resolve(update.address1, home.address1),
+            address2=resolve(update.address2, home.address2),
+            zip_code=resolve(update.zip_code, home.zip_code),
+            city=resolve(update.city, home.city),
+            state=resolve(update.state, home.state),
+            country=resolve(update.country, home.country),
+            date_updated=self._clock(),
+        )
+        await self._storer.update(updated)
+        return updated
+
+    async def delete(self, home: Home) -> None:
+        await self._storer.delete(home)
+
+    async def query(self, query_filter: HomeFilter, order_by: OrderBy, page: Page) -> list[Home]:
+        return await self._storer.query(query_filter, order_by, page)
+
+    async def count(self, query_filter: HomeFilter) -> int:
+        return await self._storer.count(query_filter)
+
+    async def query_by_id(self, home_id: UUID) -> Home:
+        return await self._storer.query_by_id(home_id)
+
+    async def query_views(
+        self, query_filter: HomeFilter, order_by: OrderBy, page: Page
+    ) -> list[HomeView]:
+        """Homes with their owners' names (the read model)."""
+        return await self._storer.query_views(query_filter, order_by, page)
+
+    async def on_user_deleted(self, event: Event) -> None:
+        """user/deleted, registered once when the service is wired.
+
+        The owner's homes are already gone: the table's foreign key
+        cascades the delete in the same transaction. This is where the domain does anything more
+        (caches, notices); a handler that raises rolls the user's deletion back.
+        """
+        deleted = event.params_as(userbus.UserDeleted)
+        _log.info("owner deleted; their homes went with them", user_id=str(deleted.user_id))

@@ -1,0 +1,1 @@
+"""Where homes are kept."""

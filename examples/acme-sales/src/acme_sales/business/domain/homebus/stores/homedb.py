@@ -1,0 +1,234 @@
+"""Homes in Postgres: table homes, and view_homes for the read model.
+
+SQL stays visible here; rows cross into the business model through `to_db_home` and
+`to_bus_home` only.
+"""
+
+from typing import Final, NamedTuple
+from uuid import UUID
+
+import asyncpg
+
+from acme_sales.business.domain.homebus import order
+from acme_sales.business.domain.homebus.bus import HomeNotFoundError
+from acme_sales.business.domain.homebus.filter import HomeFilter
+from acme_sales.business.domain.homebus.model import (
+    Home,
+    HomeType,
+    HomeView,
+)
+from acme_sales.business.sdk.order import OrderBy
+from acme_sales.business.sdk.page import Page
+from acme_sales.business.types import (
+    Name,
+    Text,
+)
+from acme_sales.foundation import sqldb
+from acme_sales.foundation.sqldb.params import Params, contains, where
+
+_COLUMNS: Final = """\
+    home_id,
+    user_id,
+    type,
+    address1,
+    address2,
+    zip_code,
+    city,
+    state,
+    country,
+    date_created,
+    date_updated"""
+_SELECT: Final = f"SELECT {_COLUMNS}\nFROM homes\n"
+_SELECT_VIEW: Final = f"SELECT {_COLUMNS}, user_name\nFROM view_homes\n"
+_COUNT: Final = "SELECT count(*)\nFROM homes\n"
+_INSERT: Final = """\
+INSERT INTO homes (
+    home_id,
+    user_id,
+    type,
+    address1,
+    address2,
+    zip_code,
+    city,
+    state,
+    country,
+    date_created,
+    date_updated
+)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"""
+_UPDATE: Final = """\
+UPDATE homes
+SET
+    type = $2,
+    address1 = $3,
+    address2 = $4,
+    zip_code = $5,
+    city = $6,
+    state = $7,
+    country = $8,
+    date_updated = $9
+WHERE home_id = $1"""
+_DELETE: Final = "DELETE FROM homes WHERE home_id = $1"
+
+# Business order field -> column: the only text that reaches ORDER BY.
+_ORDER_COLUMNS: Final = {
+    order.ID: "home_id",
+    order.USER_ID: "user_id",
+    order.TYPE: "type",
+    order.ADDRESS1: "address1",
+    order.ADDRESS2: "address2",
+    order.ZIP_CODE: "zip_code",
+    order.CITY: "city",
+    order.STATE: "state",
+    order.COUNTRY: "country",
+    order.DATE_CREATED: "date_created",
+}
+
+
+class HomeDB:
+    def __init__(self, db: sqldb.Querier) -> None:
+        self._db = db
+
+    def with_querier(self, db: sqldb.Querier) -> "HomeDB":
+        return HomeDB(db)
+
+    async def create(self, home: Home) -> None:
+        await sqldb.execute(self._db, _INSERT, *to_db_home(home))
+
+    async def update(self, home: Home) -> None:
+        row = to_db_home(home)
+        status = await sqldb.execute(
+            self._db,
+            _UPDATE,
+            row.home_id,
+            row.type,
+            row.address1,
+            row.address2,
+            row.zip_code,
+            row.city,
+            row.state,
+            row.country,
+            row.date_updated,
+        )
+        if status == "UPDATE 0":
+            raise HomeNotFoundError
+
+    async def delete(self, home: Home) -> None:
+        status = await sqldb.execute(self._db, _DELETE, home.id)
+        if status == "DELETE 0":
+            raise HomeNotFoundError
+
+    async def query(self, query_filter: HomeFilter, order_by: OrderBy, page: Page) -> list[Home]:
+        rows = await self._page(_SELECT, query_filter, order_by, page)
+        return [to_bus_home(row) for row in rows]
+
+    async def query_views(
+        self, query_filter: HomeFilter, order_by: OrderBy, page: Page
+    ) -> list[HomeView]:
+        rows = await self._page(_SELECT_VIEW, query_filter, order_by, page)
+        return [
+            HomeView(
+                home=to_bus_home(row),
+                user_name=Name.parse(row["user_name"]),
+            )
+            for row in rows
+        ]
+
+    async def count(self, query_filter: HomeFilter) -> int:
+        params = Params()
+        row = await sqldb.fetch_one(self._db, _COUNT + _where(query_filter, params), *params.values)
+        count: int = row[0]
+        return count
+
+    async def query_by_id(self, home_id: UUID) -> Home:
+        try:
+            row = await sqldb.fetch_one(self._db, f"{_SELECT}WHERE home_id = $1", home_id)
+        except sqldb.NotFoundError:
+            raise HomeNotFoundError from None
+        return to_bus_home(row)
+
+    async def _page(
+        self, select: str, query_filter: HomeFilter, order_by: OrderBy, page: Page
+    ) -> list[asyncpg.Record]:
+        params = Params()
+        # The id breaks ties, so rows with equal sort keys keep one order from page to page.
+        sql = (
+            f"{select}{_where(query_filter, params)}"
+            f"ORDER BY {_ORDER_COLUMNS[order_by.field]} {order_by.direction}, home_id\n"
+            f"LIMIT {params.bind(page.rows)} OFFSET {params.bind(page.offset)}"
+        )
+        return await sqldb.fetch_all(self._db, sql, *params.values)
+
+
+class HomeRow(NamedTuple):
+    """A homes row as asyncpg sends and receives it; fields in column order."""
+
+    home_id: UUID
+    user_id: UUID
+    type: object
+    address1: object
+    address2: object
+    zip_code: object
+    city: object
+    state: object
+    country: object
+    date_created: object
+    date_updated: object
+
+
+def to_db_home(home: Home) -> HomeRow:
+    return HomeRow(
+        home_id=home.id,
+        user_id=home.user_id,
+        type=home.type.value,
+        address1=home.address1.value,
+        address2=None if home.address2 is None else home.address2.value,
+        zip_code=home.zip_code.value,
+        city=home.city.value,
+        state=home.state.value,
+        country=home.country.value,
+        date_created=home.date_created,
+        date_updated=home.date_updated,
+    )
+
+
+def to_bus_home(row: asyncpg.Record) -> Home:
+    return Home(
+        id=row["home_id"],
+        user_id=row["user_id"],
+        type=HomeType.parse(row["type"]),
+        address1=Text.parse(row["address1"]),
+        address2=None if row["address2"] is None else Text.parse(row["address2"]),
+        zip_code=Text.parse(row["zip_code"]),
+        city=Text.parse(row["city"]),
+        state=Text.parse(row["state"]),
+        country=Text.parse(row["country"]),
+        date_created=row["date_created"],
+        date_updated=row["date_updated"],
+    )
+
+
+def _where(query_filter: HomeFilter, params: Params) -> str:
+    """The WHERE clause (or nothing) for the filter; values are bound, never spliced in."""
+    f = query_filter
+    # (condition, value): a condition applies when its value is given.
+    candidates: list[tuple[str, object]] = [
+        ("home_id = {}", f.id),
+        ("user_id = {}", f.user_id),
+        ("type = {}", None if f.type is None else f.type.value),
+        ("address1 ILIKE {}", None if f.address1 is None else contains(f.address1)),
+        ("address2 ILIKE {}", None if f.address2 is None else contains(f.address2)),
+        ("zip_code ILIKE {}", None if f.zip_code is None else contains(f.zip_code)),
+        ("city ILIKE {}", None if f.city is None else contains(f.city)),
+        ("state ILIKE {}", None if f.state is None else contains(f.state)),
+        ("country ILIKE {}", None if f.country is None else contains(f.country)),
+        ("date_created >= {}", f.start_created_date),
+        ("date_created <= {}", f.end_created_date),
+    ]
+    return where(
+        [
+            condition.format(params.bind(value))
+            for condition, value in candidates
+            if value is not None
+        ]
+    )

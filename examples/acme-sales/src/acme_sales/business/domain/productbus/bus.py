@@ -1,0 +1,151 @@
+"""The product rules: a product belongs to an existing, enabled user; times are UTC."""
+
+import dataclasses
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Protocol
+from uuid import UUID, uuid4
+
+from acme_sales.business.domain import userbus
+from acme_sales.business.domain.productbus.filter import ProductFilter
+from acme_sales.business.domain.productbus.model import (
+    NewProduct,
+    Product,
+    ProductView,
+    UpdateProduct,
+)
+from acme_sales.business.sdk.delegate import Event
+from acme_sales.business.sdk.order import OrderBy
+from acme_sales.business.sdk.page import Page
+from acme_sales.business.sdk.unchanged import resolve
+from acme_sales.foundation import sqldb
+from acme_sales.foundation.logger import get_logger
+
+_log = get_logger(domain="product")
+
+
+class ProductNotFoundError(Exception):
+    def __init__(self) -> None:
+        super().__init__("product not found")
+
+
+class OwnerNotFoundError(Exception):
+    def __init__(self) -> None:
+        super().__init__("owner not found")
+
+
+class OwnerDisabledError(Exception):
+    def __init__(self) -> None:
+        super().__init__("owner is disabled")
+
+
+class ProductStorer(Protocol):
+    """Where products are kept. Raises ProductNotFoundError as documented."""
+
+    def with_querier(self, db: sqldb.Querier) -> "ProductStorer":
+        """The same store, running its queries through `db` (a connection in a transaction)."""
+        ...
+
+    async def create(self, product: Product) -> None: ...
+
+    async def update(self, product: Product) -> None: ...
+
+    async def delete(self, product: Product) -> None: ...
+
+    async def query(
+        self, query_filter: ProductFilter, order_by: OrderBy, page: Page
+    ) -> list[Product]: ...
+
+    async def count(self, query_filter: ProductFilter) -> int: ...
+
+    async def query_by_id(self, product_id: UUID) -> Product: ...
+
+    async def query_views(
+        self, query_filter: ProductFilter, order_by: OrderBy, page: Page
+    ) -> list[ProductView]: ...
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ProductBus:
+    def __init__(
+        self,
+        storer: ProductStorer,
+        users: userbus.UserBus,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self._storer = storer
+        self._users = users
+        self._clock = clock
+
+    def with_querier(self, db: sqldb.Querier) -> "ProductBus":
+        """This bus with its store (and the users it checks) running through `db`."""
+        return ProductBus(
+            self._storer.with_querier(db), self._users.with_querier(db), clock=self._clock
+        )
+
+    async def create(self, new: NewProduct) -> Product:
+        """Store a new product; its owner must exist and be enabled."""
+        try:
+            owner = await self._users.query_by_id(new.user_id)
+        except userbus.UserNotFoundError:
+            raise OwnerNotFoundError from None
+        if not owner.enabled:
+            raise OwnerDisabledError
+        now = self._clock()
+        product = Product(
+            id=uuid4(),
+            user_id=new.user_id,
+            name=new.name,
+            cost=new.cost,
+            quantity=new.quantity,
+            date_created=now,
+            date_updated=now,
+        )
+        await self._storer.create(product)
+        return product
+
+    async def update(self, product: Product, update: UpdateProduct) -> Product:
+        """Apply the fields `update` gives; the others keep their values."""
+        updated = dataclasses.replace(
+            product,
+            name=resolve(update.name, product.name),
+            cost=resolve(update.cost, product.cost),
+            quantity=resolve(update.quantity, product.quantity),
+            date_updated=self._clock(),
+        )
+        await self._storer.update(updated)
+        return updated
+
+    async def delete(self, product: Product) -> None:
+        await self._storer.delete(product)
+
+    async def query(
+        self, query_filter: ProductFilter, order_by: OrderBy, page: Page
+    ) -> list[Product]:
+        return await self._storer.query(query_filter, order_by, page)
+
+    async def count(self, query_filter: ProductFilter) -> int:
+        return await self._storer.count(query_filter)
+
+    async def query_by_id(self, product_id: UUID) -> Product:
+        return await self._storer.query_by_id(product_id)
+
+    async def query_views(
+        self, query_filter: ProductFilter, order_by: OrderBy, page: Page
+    ) -> list[ProductView]:
+        """Products with their owners' names (the read model)."""
+        return await self._storer.query_views(query_filter, order_by, page)
+
+    async def on_user_deleted(self, event: Event) -> None:
+        """user/deleted, registered once when the service is wired.
+
+        The owner's products are already gone: the table's foreign key
+        cascades the delete in the same transaction. This is where the domain does anything more
+        (caches, notices); a handler that raises rolls the user's deletion back.
+        """
+        deleted = event.params_as(userbus.UserDeleted)
+        _log.info("owner deleted; their products went with them", user_id=str(deleted.user_id))

@@ -1,0 +1,121 @@
+"""The product business rules against a real database. Generated from the `domains` answer."""
+
+from __future__ import annotations  # asyncpg.Pool[...] is for type checkers only
+
+import uuid
+
+import asyncpg
+import msgspec
+import pytest
+
+from acme_sales.app.domain.productapp import models
+from acme_sales.business.domain import productbus
+from acme_sales.business.domain.productbus.stores.productdb import ProductDB
+from acme_sales.business.domain.userbus import UpdateUser, User, UserBus
+from acme_sales.business.sdk.order import Direction, OrderBy
+from acme_sales.business.sdk.page import Page
+from acme_sales.business.types import Role
+from tests.support.users import new_user, user_bus
+
+# The same valid JSON the API tests send, decoded as the app layer decodes a request.
+APP_NEW = msgspec.json.decode(
+    msgspec.json.encode(
+        {
+            "name": "Anvil",
+            "cost": "0.10",
+            "quantity": 1,
+        }
+    ),
+    type=models.NewProduct,
+)
+
+
+@pytest.fixture
+def users(db_pool: asyncpg.Pool[asyncpg.Record]) -> UserBus:
+    return user_bus(db_pool)
+
+
+@pytest.fixture
+def products(db_pool: asyncpg.Pool[asyncpg.Record], users: UserBus) -> productbus.ProductBus:
+    return productbus.ProductBus(ProductDB(db_pool), users)
+
+
+@pytest.fixture
+async def owner(users: UserBus) -> User:
+    return await users.create(new_user(0, Role.USER), actor_id=None)
+
+
+def new_for(owner_id: uuid.UUID) -> productbus.NewProduct:
+    return models.to_bus_new_product(APP_NEW, owner_id=owner_id)
+
+
+async def test_create_then_query_by_id(products: productbus.ProductBus, owner: User) -> None:
+    created = await products.create(new_for(owner.id))
+    assert created.user_id == owner.id
+    assert created.date_created == created.date_updated
+    assert await products.query_by_id(created.id) == created
+
+
+async def test_the_owner_must_exist(
+    products: productbus.ProductBus,
+) -> None:
+    with pytest.raises(productbus.OwnerNotFoundError):
+        await products.create(new_for(uuid.uuid4()))
+
+
+async def test_the_owner_must_be_enabled(
+    products: productbus.ProductBus, users: UserBus, owner: User
+) -> None:
+    await users.update(owner, UpdateUser(enabled=False), actor_id=None)
+    with pytest.raises(productbus.OwnerDisabledError):
+        await products.create(new_for(owner.id))
+
+
+async def test_an_empty_update_changes_only_the_update_time(
+    products: productbus.ProductBus, owner: User
+) -> None:
+    created = await products.create(new_for(owner.id))
+    updated = await products.update(created, productbus.UpdateProduct())
+    assert updated.date_updated >= created.date_updated
+    assert await products.query_by_id(created.id) == updated
+
+
+async def test_delete_then_not_found(products: productbus.ProductBus, owner: User) -> None:
+    created = await products.create(new_for(owner.id))
+    await products.delete(created)
+    with pytest.raises(productbus.ProductNotFoundError):
+        await products.query_by_id(created.id)
+    with pytest.raises(productbus.ProductNotFoundError):
+        await products.delete(created)
+
+
+async def test_deleting_the_owner_deletes_their_products(
+    products: productbus.ProductBus, users: UserBus, owner: User
+) -> None:
+    created = await products.create(new_for(owner.id))
+    await users.delete(owner, actor_id=None)
+    with pytest.raises(productbus.ProductNotFoundError):
+        await products.query_by_id(created.id)
+
+
+async def test_the_view_names_the_owner(products: productbus.ProductBus, owner: User) -> None:
+    created = await products.create(new_for(owner.id))
+    [view] = await products.query_views(
+        productbus.ProductFilter(), OrderBy("id", Direction.ASC), Page(1, 10)
+    )
+    assert view.product == created
+    assert view.user_name == owner.name
+
+
+async def test_work_in_a_rolled_back_transaction_leaves_nothing(
+    products: productbus.ProductBus,
+    owner: User,
+    db_pool: asyncpg.Pool[asyncpg.Record],
+) -> None:
+    async with db_pool.acquire() as conn:
+        transaction = conn.transaction()
+        await transaction.start()
+        created = await products.with_querier(conn).create(new_for(owner.id))
+        await transaction.rollback()
+    with pytest.raises(productbus.ProductNotFoundError):
+        await products.query_by_id(created.id)
