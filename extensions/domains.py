@@ -33,8 +33,25 @@ BUILT_IN_DOMAINS = frozenset({"user", "audit", "auth", "check", "tran", "vproduc
 MAX_DOMAIN_NAME = 16
 MAX_NAME = 20
 
-# Columns every domain row has anyway.
-IMPLICIT_FIELDS = frozenset({"id", "user_id", "date_created", "date_updated"})
+# Python's soft keywords on every version we render for (keyword.softkwlist lacks `type` before
+# 3.12, and the answer must be judged the same whatever Python runs Copier).
+SOFT_KEYWORDS = frozenset({"_", "case", "match", "type"})
+
+# Tables and routes the service already has: a domain's plural must not take them.
+TAKEN_PLURALS = frozenset({"users", "audit", "audits", "schema_migrations", "auth", "tranexample"})
+
+# PostgreSQL's reserved key words: unquoted column names that would be syntax errors.
+SQL_RESERVED = frozenset("""
+all analyse analyze and any array as asc asymmetric both case cast check collate column constraint
+create current_catalog current_date current_role current_time current_timestamp current_user
+default deferrable desc distinct do else end except false fetch for foreign from grant group having
+in initially intersect into lateral leading limit localtime localtimestamp not null offset on only
+or order placing primary references returning select session_user some symmetric system_user table
+then to trailing true union unique user using variadic when where window with
+""".split())
+
+# Columns every domain row has anyway, and the one its view adds.
+IMPLICIT_FIELDS = frozenset({"id", "user_id", "date_created", "date_updated", "user_name"})
 
 
 @dataclass(frozen=True)
@@ -165,11 +182,24 @@ def domain_problem(domains: Any) -> str:
     if not isinstance(domains, dict):
         return "domains must be a mapping of domain name to its spec (see the README)"
     plurals: dict[str, str] = {}
+    packages: dict[str, str] = {}
     for name, spec in domains.items():
         problem = _name_problem(name) or _spec_problem(name, spec)
         if problem:
             return problem
+        package = name.replace("_", "")
+        if package in packages:
+            return (
+                f"domains: {name!r} and {packages[package]!r} would share the packages "
+                f"{package}bus/{package}app; rename one"
+            )
+        packages[package] = name
         plural = _plural(name, spec)
+        if plural in TAKEN_PLURALS:
+            return (
+                f"domains: {name!r} has the plural {plural!r}, a table or route the service "
+                "already has; give it a different `plural`"
+            )
         if plural in plurals:
             return (
                 f"domains: {name!r} and {plurals[plural]!r} have the same plural {plural!r}; "
@@ -295,7 +325,7 @@ def _name_problem(name: Any) -> str:
         return f"domains: {name!r} must be a singular snake_case name such as work_order"
     if len(name) > MAX_DOMAIN_NAME:
         return f"domains: {name!r} must be at most {MAX_DOMAIN_NAME} characters"
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+    if keyword.iskeyword(name) or name in SOFT_KEYWORDS:
         return f"domains: {name!r} is a Python keyword"
     if name in BUILT_IN_DOMAINS or name.replace("_", "") in BUILT_IN_DOMAINS:
         return f"domains: {name!r} is taken by a built-in domain ({', '.join(sorted(BUILT_IN_DOMAINS))})"
@@ -329,6 +359,8 @@ def _field_problem(domain: str, name: Any, spec: Any) -> str:
         return f"{where}: a field name must be at most {MAX_NAME} characters"
     if keyword.iskeyword(name):  # soft keywords (type, match) are fine as attribute names
         return f"{where}: a field name must not be a Python keyword"
+    if name in SQL_RESERVED:
+        return f"{where}: {name!r} is a reserved word in SQL; choose another field name"
     if name in IMPLICIT_FIELDS or name == f"{domain}_id":
         return (
             f"{where}: {name!r} is an implicit column of every domain "
