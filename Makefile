@@ -3,7 +3,7 @@
 SHELL := bash
 
 DEST ?= .render
-LINT_PATHS := $(wildcard tests hooks scripts)
+LINT_PATHS := $(wildcard tests hooks scripts extensions)
 
 .PHONY: help test test-fast examples lock render lint fix
 

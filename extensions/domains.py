@@ -26,7 +26,9 @@ from jinja2.ext import Extension
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
 # Names taken by the domains every render has, and names that would collide with their packages.
-BUILT_IN_DOMAINS = frozenset({"user", "audit", "auth", "check", "tran", "vproduct", "query", "order"})
+BUILT_IN_DOMAINS = frozenset(
+    {"user", "audit", "auth", "check", "tran", "vproduct", "query", "order"}
+)
 
 # Longest domain and field names: generated lines must fit ruff's 100 columns even with the
 # longest package name (a store's import path holds the package once and the domain twice).
@@ -41,14 +43,16 @@ SOFT_KEYWORDS = frozenset({"_", "case", "match", "type"})
 TAKEN_PLURALS = frozenset({"users", "audit", "audits", "schema_migrations", "auth", "tranexample"})
 
 # PostgreSQL's reserved key words: unquoted column names that would be syntax errors.
-SQL_RESERVED = frozenset("""
+SQL_RESERVED = frozenset(  # noqa: SIM905  (a word list reads better as text)
+    """
 all analyse analyze and any array as asc asymmetric both case cast check collate column constraint
 create current_catalog current_date current_role current_time current_timestamp current_user
 default deferrable desc distinct do else end except false fetch for foreign from grant group having
 in initially intersect into lateral leading limit localtime localtimestamp not null offset on only
 or order placing primary references returning select session_user some symmetric system_user table
 then to trailing true union unique user using variadic when where window with
-""".split())
+""".split()
+)
 
 # Columns every domain row has anyway, and the one its view adds.
 IMPLICIT_FIELDS = frozenset({"id", "user_id", "date_created", "date_updated", "user_name"})
@@ -75,53 +79,139 @@ class FieldType:
 
 FIELD_TYPES: dict[str, FieldType] = {
     "text": FieldType(
-        app_type="str", bus_type="Text", parse="Text.parse", to_app="{v}.value",
-        to_db="{v}.value", to_bus="Text.parse({v})", sql_type="TEXT", filter="contains",
-        samples=("Alpha street", "Beta street", "Gamma street"), invalid="", wrong_shape=123, from_query="{v}", imports=("Text",),
+        app_type="str",
+        bus_type="Text",
+        parse="Text.parse",
+        to_app="{v}.value",
+        to_db="{v}.value",
+        to_bus="Text.parse({v})",
+        sql_type="TEXT",
+        filter="contains",
+        samples=("Alpha street", "Beta street", "Gamma street"),
+        invalid="",
+        wrong_shape=123,
+        from_query="{v}",
+        imports=("Text",),
     ),
     "name": FieldType(
-        app_type="str", bus_type="Name", parse="Name.parse", to_app="{v}.value",
-        to_db="{v}.value", to_bus="Name.parse({v})", sql_type="TEXT", filter="contains",
-        samples=("Anvil", "Bolt", "Crate"), invalid="x", wrong_shape=123, from_query="{v}", imports=("Name",),
+        app_type="str",
+        bus_type="Name",
+        parse="Name.parse",
+        to_app="{v}.value",
+        to_db="{v}.value",
+        to_bus="Name.parse({v})",
+        sql_type="TEXT",
+        filter="contains",
+        samples=("Anvil", "Bolt", "Crate"),
+        invalid="x",
+        wrong_shape=123,
+        from_query="{v}",
+        imports=("Name",),
     ),
     "email": FieldType(
-        app_type="str", bus_type="Email", parse="Email.parse", to_app="{v}.value",
-        to_db="{v}.value", to_bus="Email.parse({v})", sql_type="TEXT", filter="equals",
-        samples=("a@example.com", "b@example.com", "c@example.com"), invalid="not-an-email",
-        wrong_shape=123, from_query="Email.parse({v})", imports=("Email",),
+        app_type="str",
+        bus_type="Email",
+        parse="Email.parse",
+        to_app="{v}.value",
+        to_db="{v}.value",
+        to_bus="Email.parse({v})",
+        sql_type="TEXT",
+        filter="equals",
+        samples=("a@example.com", "b@example.com", "c@example.com"),
+        invalid="not-an-email",
+        wrong_shape=123,
+        from_query="Email.parse({v})",
+        imports=("Email",),
     ),
     "int": FieldType(
-        app_type="int", bus_type="int", parse="scalars.int32", to_app="{v}", to_db="{v}",
-        to_bus="{v}", sql_type="INTEGER", filter="equals", samples=(-5, 7, 42),
-        invalid=2**31, wrong_shape="seven", from_query="scalars.int32(params.integer({v}))", imports=("scalars",),
+        app_type="int",
+        bus_type="int",
+        parse="scalars.int32",
+        to_app="{v}",
+        to_db="{v}",
+        to_bus="{v}",
+        sql_type="INTEGER",
+        filter="equals",
+        samples=(-5, 7, 42),
+        invalid=2**31,
+        wrong_shape="seven",
+        from_query="scalars.int32(params.integer({v}))",
+        imports=("scalars",),
     ),
     "quantity": FieldType(
-        app_type="int", bus_type="Quantity", parse="Quantity.parse", to_app="{v}.value",
-        to_db="{v}.value", to_bus="Quantity.parse({v})", sql_type="INTEGER", filter="equals",
-        samples=(1, 20, 300), invalid=-1, wrong_shape="many", from_query="Quantity.parse(params.integer({v}))", imports=("Quantity",),
+        app_type="int",
+        bus_type="Quantity",
+        parse="Quantity.parse",
+        to_app="{v}.value",
+        to_db="{v}.value",
+        to_bus="Quantity.parse({v})",
+        sql_type="INTEGER",
+        filter="equals",
+        samples=(1, 20, 300),
+        invalid=-1,
+        wrong_shape="many",
+        from_query="Quantity.parse(params.integer({v}))",
+        imports=("Quantity",),
     ),
     "money": FieldType(
-        app_type="Decimal", bus_type="Money", parse="Money.parse", to_app="{v}.value",
-        to_db="{v}.value", to_bus="Money.parse({v})", sql_type="NUMERIC(14, 2)",
-        filter="equals", samples=("0.10", "19.99", "250.00"), invalid="1.999",
-        wrong_shape="lots", from_query="Money.parse(params.decimal({v}))", imports=("Money",),
+        app_type="Decimal",
+        bus_type="Money",
+        parse="Money.parse",
+        to_app="{v}.value",
+        to_db="{v}.value",
+        to_bus="Money.parse({v})",
+        sql_type="NUMERIC(14, 2)",
+        filter="equals",
+        samples=("0.10", "19.99", "250.00"),
+        invalid="1.999",
+        wrong_shape="lots",
+        from_query="Money.parse(params.decimal({v}))",
+        imports=("Money",),
     ),
     "bool": FieldType(
-        app_type="bool", bus_type="bool", parse="scalars.boolean", to_app="{v}", to_db="{v}",
-        to_bus="{v}", sql_type="BOOLEAN", filter="equals", samples=(False, True),
-        invalid=None, wrong_shape="yes", from_query="params.boolean({v})", imports=("scalars",),
+        app_type="bool",
+        bus_type="bool",
+        parse="scalars.boolean",
+        to_app="{v}",
+        to_db="{v}",
+        to_bus="{v}",
+        sql_type="BOOLEAN",
+        filter="equals",
+        samples=(False, True),
+        invalid=None,
+        wrong_shape="yes",
+        from_query="params.boolean({v})",
+        imports=("scalars",),
     ),
     "date": FieldType(
-        app_type="date", bus_type="date", parse="scalars.calendar_date", to_app="{v}",
-        to_db="{v}", to_bus="{v}", sql_type="DATE", filter="range",
-        samples=("2024-01-31", "2024-06-30", "2025-12-01"), invalid=None,
-        wrong_shape="someday", from_query="params.day({v})", imports=("scalars",),
+        app_type="date",
+        bus_type="date",
+        parse="scalars.calendar_date",
+        to_app="{v}",
+        to_db="{v}",
+        to_bus="{v}",
+        sql_type="DATE",
+        filter="range",
+        samples=("2024-01-31", "2024-06-30", "2025-12-01"),
+        invalid=None,
+        wrong_shape="someday",
+        from_query="params.day({v})",
+        imports=("scalars",),
     ),
     "datetime": FieldType(
-        app_type="datetime", bus_type="datetime", parse="scalars.utc_datetime",
-        to_app="{v}", to_db="{v}", to_bus="{v}", sql_type="TIMESTAMPTZ", filter="range",
+        app_type="datetime",
+        bus_type="datetime",
+        parse="scalars.utc_datetime",
+        to_app="{v}",
+        to_db="{v}",
+        to_bus="{v}",
+        sql_type="TIMESTAMPTZ",
+        filter="range",
         samples=("2024-01-31T09:30:00Z", "2024-06-30T18:00:00Z", "2025-12-01T00:00:00Z"),
-        invalid="2024-01-31T09:30:00", wrong_shape="soon", from_query="params.timestamp({v})", imports=("scalars",),
+        invalid="2024-01-31T09:30:00",
+        wrong_shape="soon",
+        from_query="params.timestamp({v})",
+        imports=("scalars",),
     ),
 }
 ENUM = "enum"
@@ -264,14 +354,25 @@ def pyformat(source: str, package: str, python_version: str = "3.11") -> str:
         "--config",
         "lint.isort.sections={tests=['tests']}",
     ]
-    sorted_imports = _run([ruff, "check", "--fix", "--select=I", "--exit-zero", *settings,
-                           "--stdin-filename=generated.py", "-"], source)
+    sorted_imports = _run(
+        [
+            ruff,
+            "check",
+            "--fix",
+            "--select=I",
+            "--exit-zero",
+            *settings,
+            "--stdin-filename=generated.py",
+            "-",
+        ],
+        source,
+    )
     return _run([ruff, "format", *settings, "--stdin-filename=generated.py", "-"], sorted_imports)
 
 
 def _ruff() -> str:
     try:
-        from ruff.__main__ import find_ruff_bin  # noqa: PLC0415  (optional dependency)
+        from ruff.__main__ import find_ruff_bin
 
         return str(find_ruff_bin())
     except ImportError:
@@ -328,7 +429,8 @@ def _name_problem(name: Any) -> str:
     if keyword.iskeyword(name) or name in SOFT_KEYWORDS:
         return f"domains: {name!r} is a Python keyword"
     if name in BUILT_IN_DOMAINS or name.replace("_", "") in BUILT_IN_DOMAINS:
-        return f"domains: {name!r} is taken by a built-in domain ({', '.join(sorted(BUILT_IN_DOMAINS))})"
+        taken = ", ".join(sorted(BUILT_IN_DOMAINS))
+        return f"domains: {name!r} is taken by a built-in domain ({taken})"
     return ""
 
 
@@ -442,20 +544,44 @@ def _field(class_name: str, name: str, spec: Any) -> Field:
     if kind == ENUM:
         enum_class = class_name + _pascal(name)
         return Field(
-            name=name, camel=camel, title=name.replace("_", " "), type=ENUM, optional=optional,
-            app_type="str", bus_type=enum_class, parse=f"{enum_class}.parse",
-            sql_type="TEXT", filter="equals", samples=sorted(enum), invalid="NOT " + enum[0],
-            wrong_shape=123, enum_class=enum_class,
+            name=name,
+            camel=camel,
+            title=name.replace("_", " "),
+            type=ENUM,
+            optional=optional,
+            app_type="str",
+            bus_type=enum_class,
+            parse=f"{enum_class}.parse",
+            sql_type="TEXT",
+            filter="equals",
+            samples=sorted(enum),
+            invalid="NOT " + enum[0],
+            wrong_shape=123,
+            enum_class=enum_class,
             enum_members=[{"name": _member_name(v), "value": v} for v in enum],
-            to_app="{v}.value", to_db="{v}.value", to_bus=f"{enum_class}.parse({{v}})",
+            to_app="{v}.value",
+            to_db="{v}.value",
+            to_bus=f"{enum_class}.parse({{v}})",
             from_query=f"{enum_class}.parse({{v}})",
         )
     ft = FIELD_TYPES[kind]
     return Field(
-        name=name, camel=camel, title=name.replace("_", " "), type=kind, optional=optional,
-        app_type=ft.app_type, bus_type=ft.bus_type, parse=ft.parse, sql_type=ft.sql_type,
-        filter=ft.filter, samples=list(ft.samples), invalid=ft.invalid,
-        wrong_shape=ft.wrong_shape, to_app=ft.to_app, to_db=ft.to_db, to_bus=ft.to_bus,
+        name=name,
+        camel=camel,
+        title=name.replace("_", " "),
+        type=kind,
+        optional=optional,
+        app_type=ft.app_type,
+        bus_type=ft.bus_type,
+        parse=ft.parse,
+        sql_type=ft.sql_type,
+        filter=ft.filter,
+        samples=list(ft.samples),
+        invalid=ft.invalid,
+        wrong_shape=ft.wrong_shape,
+        to_app=ft.to_app,
+        to_db=ft.to_db,
+        to_bus=ft.to_bus,
         from_query=ft.from_query,
     )
 

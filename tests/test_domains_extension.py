@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import builtins
 import keyword
-import sys
 from typing import Any
 
 import pytest
