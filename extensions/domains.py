@@ -52,7 +52,6 @@ or order placing primary references returning select session_user some symmetric
 then to trailing true union unique user using variadic when where window with
 """
 SQL_RESERVED = frozenset(_SQL_RESERVED_WORDS.split())
-)
 
 # Columns every domain row has anyway, and the one its view adds.
 IMPLICIT_FIELDS = frozenset({"id", "user_id", "date_created", "date_updated", "user_name"})
