@@ -1,4 +1,7 @@
-"""The home business rules against a real database. Generated from the `domains` answer."""
+"""The home business rules against a real database.
+
+Generated from the `domains` answer.
+"""
 
 from __future__ import annotations  # asyncpg.Pool[...] is for type checkers only
 

@@ -1,4 +1,7 @@
-"""The home rules: a home belongs to an existing, enabled user; times are UTC."""
+"""The home rules.
+
+A home belongs to an existing, enabled user; times are UTC.
+"""
 
 import dataclasses
 from collections.abc import Callable

@@ -1,4 +1,7 @@
-"""The product rules: a product belongs to an existing, enabled user; times are UTC."""
+"""The product rules.
+
+A product belongs to an existing, enabled user; times are UTC.
+"""
 
 import dataclasses
 from collections.abc import Callable

@@ -1,4 +1,6 @@
-"""Homes in Postgres: table homes, and view_homes for the read model.
+"""Homes in Postgres.
+
+Table homes, and view_homes for the read model.
 
 SQL stays visible here; rows cross into the business model through `to_db_home` and
 `to_bus_home` only.
@@ -55,7 +57,10 @@ INSERT INTO homes (
     date_created,
     date_updated
 )
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"""
+VALUES (
+    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+    $11
+)"""
 _UPDATE: Final = """\
 UPDATE homes
 SET

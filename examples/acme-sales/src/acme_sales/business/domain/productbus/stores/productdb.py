@@ -1,4 +1,6 @@
-"""Products in Postgres: table products, and view_products for the read model.
+"""Products in Postgres.
+
+Table products, and view_products for the read model.
 
 SQL stays visible here; rows cross into the business model through `to_db_product` and
 `to_bus_product` only.
@@ -47,7 +49,9 @@ INSERT INTO products (
     date_created,
     date_updated
 )
-VALUES ($1, $2, $3, $4, $5, $6, $7)"""
+VALUES (
+    $1, $2, $3, $4, $5, $6, $7
+)"""
 _UPDATE: Final = """\
 UPDATE products
 SET
