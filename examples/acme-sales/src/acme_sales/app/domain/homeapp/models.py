@@ -79,21 +79,8 @@ def to_app_home(home: homebus.Home) -> Home:
 
 
 def to_app_home_view(view: homebus.HomeView) -> HomeView:
-    home = view.home
-    return HomeView(
-        id=home.id,
-        user_id=home.user_id,
-        type=home.type.value,
-        address1=home.address1.value,
-        address2=None if home.address2 is None else home.address2.value,
-        zip_code=home.zip_code.value,
-        city=home.city.value,
-        state=home.state.value,
-        country=home.country.value,
-        date_created=home.date_created,
-        date_updated=home.date_updated,
-        user_name=view.user_name.value,
-    )
+    home = msgspec.structs.asdict(to_app_home(view.home))
+    return HomeView(**home, user_name=view.user_name.value)
 
 
 def to_bus_new_home(app: NewHome, owner_id: UUID) -> homebus.NewHome:

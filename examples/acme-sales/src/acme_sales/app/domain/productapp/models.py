@@ -65,17 +65,8 @@ def to_app_product(product: productbus.Product) -> Product:
 
 
 def to_app_product_view(view: productbus.ProductView) -> ProductView:
-    product = view.product
-    return ProductView(
-        id=product.id,
-        user_id=product.user_id,
-        name=product.name.value,
-        cost=product.cost.value,
-        quantity=product.quantity.value,
-        date_created=product.date_created,
-        date_updated=product.date_updated,
-        user_name=view.user_name.value,
-    )
+    product = msgspec.structs.asdict(to_app_product(view.product))
+    return ProductView(**product, user_name=view.user_name.value)
 
 
 def to_bus_new_product(app: NewProduct, owner_id: UUID) -> productbus.NewProduct:
