@@ -33,6 +33,7 @@ TEMPLATE_PATHS = ("copier.yml", "template", "hooks", "extensions")
 # what finds the tools (PATH, pyenv), reaches package registries (certificates, proxies) and the
 # test database, plus uv's own settings.
 PASSED_ENV = (
+    "CI",  # the rendered suite fails instead of skipping when a tool CI installs is missing
     "PATH",
     "HOME",
     "LANG",
