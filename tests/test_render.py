@@ -275,6 +275,23 @@ def test_make_test(
     )
 
 
+@pytest.mark.slow
+def test_suite_without_a_database_stops_once_saying_how_to_provide_one(
+    synced_project: Path, run_in_project: Runner
+) -> None:
+    if read_answers(synced_project)["python_version"] != DEFAULT_PYTHON:
+        pytest.skip("the same on every Python: checked on the default")
+    run = run_in_project(
+        synced_project,
+        ["uv", "run", "pytest", "-q", "-p", "no:cacheprovider"],
+        env={"TEST_DATABASE_URL": "", "DOCKER_HOST": "unix:///nonexistent/docker.sock"},
+        check=False,
+        label="pytest without a database",
+    )
+    assert run.failure == "exited with 3", run.output[-2000:]
+    assert run.output.count("the tests need PostgreSQL: set TEST_DATABASE_URL") == 1, run.output
+
+
 # --- names of every allowed length (slow): the code stays lint-, format- and type-clean ----------
 
 _QUESTIONS = yaml.safe_load((REPO_ROOT / "copier.yml").read_text(encoding="utf-8"))

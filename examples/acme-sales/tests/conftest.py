@@ -8,6 +8,7 @@ faster than migrating again) that is dropped afterwards. Names are unique, so pa
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 
 import asyncpg
@@ -16,6 +17,16 @@ import pytest
 from acme_sales.business.sdk import migrate
 from acme_sales.foundation import sqldb
 from tests.support import postgres
+
+# Settings the services read from the environment. The suite tests their defaults, so whatever the
+# developer's shell or the Makefile exports (SALES_LOG_FORMAT=console for `make run`, an
+# OTLP endpoint, ...) must not reach the apps and processes it starts.
+SERVICE_ENV_PREFIXES = ("SALES_", "AUTH_", "ADMIN_", "OTEL_", "PROMETHEUS_MULTIPROC_DIR")
+
+
+def pytest_configure() -> None:
+    for name in [name for name in os.environ if name.startswith(SERVICE_ENV_PREFIXES)]:
+        del os.environ[name]
 
 
 @pytest.fixture(scope="session")

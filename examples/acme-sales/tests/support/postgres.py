@@ -38,7 +38,8 @@ def server_url() -> Iterator[str]:
         problem = str(err)
     if problem is not None:
         _collect_quietly()  # the failed docker client leaves a socket for the collector
-        pytest.fail(f"{HOW_TO_PROVIDE} (starting a container failed: {problem})", pytrace=False)
+        # Stop the session once: every test needs the server, one message is enough.
+        pytest.exit(f"{HOW_TO_PROVIDE} (starting a container failed: {problem})", returncode=3)
     try:
         yield str(container.get_connection_url())
     finally:
@@ -76,7 +77,7 @@ async def _run_on_server(server: str, statement: str) -> None:
     try:
         conn = await asyncpg.connect(server)
     except (OSError, asyncpg.PostgresError) as err:
-        pytest.fail(f"cannot connect to the test server: {err}; {HOW_TO_PROVIDE}", pytrace=False)
+        pytest.exit(f"cannot connect to the test server: {err}; {HOW_TO_PROVIDE}", returncode=3)
     try:
         await conn.execute(statement)
     finally:

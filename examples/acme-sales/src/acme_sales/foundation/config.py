@@ -80,6 +80,7 @@ def load(
     environ: Mapping[str, str],
     description: str,
     version: str,
+    also_reads: str = "",
 ) -> T:
     """Build the config from flags, then the environment, then defaults.
 
@@ -87,7 +88,9 @@ def load(
     bad values raise ConfigError listing every problem.
     """
     known = options(config_type)
-    parser = _parser(known, prefix=prefix, description=description, version=version)
+    parser = _parser(
+        known, prefix=prefix, description=description, version=version, also_reads=also_reads
+    )
     flags = vars(parser.parse_args(list(argv)))
 
     values: dict[tuple[str, ...], Any] = {}
@@ -152,12 +155,12 @@ def _collect(config_type: type[Any], path: tuple[str, ...], found: list[Option])
 
 
 def _parser(
-    known: Sequence[Option], *, prefix: str, description: str, version: str
+    known: Sequence[Option], *, prefix: str, description: str, version: str, also_reads: str
 ) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         description=description,
         epilog=f"Every flag can also be set by the environment variable shown; flags win. "
-        f"Variables start with {prefix}_.",
+        f"Variables start with {prefix}_. {also_reads}".strip(),
     )
     parser.add_argument("--version", action="version", version=version)
     for option in known:

@@ -85,6 +85,11 @@ def configure(
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(numeric_level)
+    # httpx logs one INFO line per request it makes (one per auth call): noise that would double
+    # the log volume. Its warnings and errors still come through, and at DEBUG everything does.
+    for chatty in ("httpx", "httpcore"):
+        quiet = numeric_level > logging.DEBUG
+        logging.getLogger(chatty).setLevel(logging.WARNING if quiet else logging.NOTSET)
 
 
 def get_logger(**context: Any) -> Logger:

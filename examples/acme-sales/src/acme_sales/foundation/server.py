@@ -36,7 +36,7 @@ class WebConfig:
     api_host: str = setting("0.0.0.0", help="address the API listens on")  # noqa: S104
     api_port: int = setting(3000, help="port the API listens on")
     debug_host: str = setting("0.0.0.0", help="address of the debug listener")  # noqa: S104
-    debug_port: int = setting(3010, help="port of the debug listener (checks; metrics later)")
+    debug_port: int = setting(3010, help="port of the debug listener (checks, /metrics)")
     workers: int = setting(0, help="API worker processes; 0 means one per usable CPU")
     shutdown_timeout: timedelta = setting(
         timedelta(seconds=20),

@@ -1,7 +1,9 @@
 """What every service's supervisor process does: log, export the config, serve, stop cleanly.
 
 config -> logging -> startup lines (config with secrets masked) -> environment for the workers
--> debug listener with its own small pool -> granian workers -> exit 0 after a signal.
+(their config, and a fresh directory where they write their metrics) -> debug listener (checks
+with its own small pool, `/metrics` summed over the workers, `/debug/stacks`) -> granian workers
+-> exit 0 after a signal.
 """
 
 import dataclasses
@@ -10,7 +12,7 @@ from typing import Protocol
 
 from acme_sales import __version__
 from acme_sales.app.domain.checkapp.debug import debug_routes
-from acme_sales.foundation import host, logger, server
+from acme_sales.foundation import host, logger, metrics, otel, server, stacks
 from acme_sales.foundation.config import masked, to_environ
 from acme_sales.foundation.debug import DebugServer
 from acme_sales.foundation.logger import LogConfig
@@ -30,9 +32,13 @@ class ServiceConfig(Protocol):
     def log(self) -> LogConfig: ...
     @property
     def db(self) -> DBConfig: ...
+    @property
+    def trace(self) -> otel.TraceConfig: ...
 
 
-def supervise(cfg: ServiceConfig, *, service: str, prefix: str, app_factory: str) -> int:
+def supervise(
+    cfg: ServiceConfig, *, service: str, prefix: str, tracing: otel.Tracing, app_factory: str
+) -> int:
     """Run `app_factory` in worker processes until SIGTERM/SIGINT; return the exit code."""
     logger.configure(service=service, level=cfg.log.level, fmt=cfg.log.format)
     log = logger.get_logger()
@@ -47,18 +53,35 @@ def supervise(cfg: ServiceConfig, *, service: str, prefix: str, app_factory: str
         cpu_limit=cpu.limit,
     )
     log.info("config", config=masked(cfg))
+    log.info("tracing", **tracing.describe())
 
     # Workers load their config from the environment: exporting it makes flags reach them too.
     os.environ.update(to_environ(cfg, prefix=prefix))
+    metrics_dir = metrics.prepare_multiprocess_dir(service)
+    log.info("metrics", directory=str(metrics_dir), path=metrics.PATH)
+    scraper = metrics.Scraper(
+        metrics_dir,
+        extra=[
+            metrics.BuildInfo(service=service, version=__version__, build=cfg.build),
+            metrics.supervisor_process_collector(),
+        ],
+    )
 
     # The debug listener answers probes with its own one-connection pool.
     db = Database(dataclasses.replace(cfg.db, pool_min_size=0, pool_max_size=1))
     debug = DebugServer(
         host=cfg.web.debug_host,
         port=cfg.web.debug_port,
-        routes=debug_routes(build=cfg.build, check_ready=db.status_check, log=log),
+        routes={
+            **debug_routes(build=cfg.build, check_ready=db.status_check, log=log),
+            metrics.PATH: metrics.debug_route(scraper),
+            stacks.PATH: stacks.debug_route(metrics_dir, scraper.live_workers),
+        },
         on_start=db.open,
         on_stop=db.close,
     )
-    server.serve(app_factory=app_factory, web=cfg.web, workers=workers, debug=debug, log=log)
+    try:
+        server.serve(app_factory=app_factory, web=cfg.web, workers=workers, debug=debug, log=log)
+    finally:
+        metrics.remove_multiprocess_dir(metrics_dir)
     return 0

@@ -15,7 +15,7 @@ import pytest
 
 from acme_sales.foundation import sqldb
 from acme_sales.foundation.config import to_environ
-from tests.support.processes import free_port, wait_until_answering
+from tests.support.processes import free_port, stop, wait_until_answering
 
 PROJECT_ROOT = Path(__file__).resolve().parents[4]
 SHUTDOWN_TIMEOUT = 4.0
@@ -84,6 +84,7 @@ def service(db_config: sqldb.DBConfig, tmp_path: Path) -> Iterator[RunningServic
             env=env,
             stdout=log_file,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: the teardown stops the workers too
         )  # fmt: skip
     running = RunningService(
         process, f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{debug_port}", log_path
@@ -92,9 +93,7 @@ def service(db_config: sqldb.DBConfig, tmp_path: Path) -> Iterator[RunningServic
         wait_until_answering(f"{running.api_url}/v1/liveness")
         yield running
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        stop(process)  # the supervisor and any worker it left
 
 
 def test_api_and_debug_listener_answer_the_checks(service: RunningService) -> None:

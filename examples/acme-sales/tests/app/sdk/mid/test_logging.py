@@ -8,8 +8,8 @@ from litestar.testing import AsyncTestClient
 from litestar.types import ASGIApp
 
 from acme_sales.app.sdk.mid.errors import exception_handlers
-from acme_sales.app.sdk.mid.logging import RequestLogging
-from acme_sales.foundation import logger, web
+from acme_sales.app.sdk.mid.logging import TRACE_ID_HEADER, RequestLogging
+from acme_sales.foundation import logger, otel, web
 from tests.support.logs import CapturedLogs
 
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
@@ -40,7 +40,18 @@ async def client(logs: CapturedLogs) -> AsyncIterator[AsyncTestClient[ASGIApp]]:
         route_handlers=[work, quiet],
         exception_handlers=exception_handlers(log),
     )
-    wrapped: ASGIApp = RequestLogging(app, log=log, quiet_paths={"/quiet"})
+    # As in the services: inside the trace span (tracing off: context only, nothing recorded).
+    provider = otel.start(
+        otel.Tracing(endpoint="", protocol="grpc", sample_ratio=None),
+        service="sales",
+        version="0",
+        environ={},
+    )
+    wrapped: ASGIApp = otel.server_spans(
+        RequestLogging(app, log=log, quiet_paths={"/quiet"}),
+        provider=provider,
+        excluded_paths=["/quiet"],
+    )
     async with AsyncTestClient(app=wrapped) as client:
         yield client
 
@@ -48,11 +59,12 @@ async def client(logs: CapturedLogs) -> AsyncIterator[AsyncTestClient[ASGIApp]]:
 async def test_request_is_logged_once_with_method_path_status_and_duration(
     client: AsyncTestClient[ASGIApp], logs: CapturedLogs
 ) -> None:
-    await client.get("/work?page=2")
+    await client.get("/work?page=2&email=someone%40example.com&page=3")
     [line] = logs.events("request completed")
     assert line["method"] == "GET"
     assert line["path"] == "/work"
-    assert line["query"] == "page=2"
+    assert line["query_params"] == ["email", "page"]
+    assert "someone" not in str(line)  # names only: a filter's value may be personal data
     assert line["status"] == 200
     assert line["duration_ms"] >= 0
     assert line["service"] == "sales"
@@ -72,9 +84,23 @@ async def test_lines_logged_during_a_request_share_its_trace_id(
 async def test_incoming_traceparent_sets_the_trace_id(
     client: AsyncTestClient[ASGIApp], logs: CapturedLogs
 ) -> None:
-    await client.get("/work", headers={"traceparent": f"00-{TRACE_ID}-00f067aa0ba902b7-01"})
+    response = await client.get(
+        "/work", headers={"traceparent": f"00-{TRACE_ID}-00f067aa0ba902b7-01"}
+    )
     [completed] = logs.events("request completed")
     assert completed["trace_id"] == TRACE_ID
+    assert response.headers[TRACE_ID_HEADER] == TRACE_ID
+
+
+async def test_response_tells_the_trace_id_of_a_new_trace(
+    client: AsyncTestClient[ASGIApp], logs: CapturedLogs
+) -> None:
+    first = await client.get("/work")
+    second = await client.get("/nowhere")
+    [ok, missing] = logs.events("request completed")
+    assert first.headers[TRACE_ID_HEADER] == ok["trace_id"]
+    assert second.headers[TRACE_ID_HEADER] == missing["trace_id"]
+    assert ok["trace_id"] != missing["trace_id"]
 
 
 async def test_trace_id_does_not_leak_past_the_request(

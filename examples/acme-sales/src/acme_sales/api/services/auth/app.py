@@ -1,9 +1,11 @@
 """The auth service as an ASGI app: what every worker process serves."""
 
 import os
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from litestar.types import ASGIApp
+from opentelemetry.sdk.trace import TracerProvider
 
 from acme_sales import __version__
 from acme_sales.api.services.auth import config
@@ -13,10 +15,10 @@ from acme_sales.app.sdk.auth.auth import Auth
 from acme_sales.app.sdk.auth.policy import PolicyEngine
 from acme_sales.app.sdk.auth.tokens import TokenService
 from acme_sales.app.sdk.mid.errors import exception_handlers
-from acme_sales.app.sdk.mid.logging import RequestLogging
+from acme_sales.app.sdk.mid.observe import observed
 from acme_sales.business.domain.userbus import UserBus
 from acme_sales.business.domain.userbus.stores.userdb import UserDB
-from acme_sales.foundation import logger, web
+from acme_sales.foundation import logger, metrics, otel, stacks, web
 from acme_sales.foundation.keystore import KeyStore
 from acme_sales.foundation.logger import Logger
 from acme_sales.foundation.sqldb.database import Database
@@ -26,11 +28,29 @@ def create_app() -> ASGIApp:
     """Granian's factory, run in each worker: the config comes from the supervisor's environment."""
     cfg = config.load(argv=(), environ=os.environ)
     logger.configure(service=config.SERVICE, level=cfg.log.level, fmt=cfg.log.format)
-    return build_app(cfg, log=logger.get_logger())
+    if (exchange := metrics.multiprocess_dir()) is not None:  # run by the supervisor
+        stacks.answer_dump_requests(exchange)
+    tracing = otel.resolve(cfg.trace, os.environ, prefix=config.PREFIX)
+    provider = otel.start(tracing, service=config.SERVICE, version=__version__, environ=os.environ)
+    return build_app(
+        cfg,
+        log=logger.get_logger(),
+        tracer_provider=provider,
+        on_shutdown=(provider.shutdown, metrics.mark_worker_stopped),
+    )
 
 
-def build_app(cfg: config.AuthConfig, *, log: Logger) -> ASGIApp:
-    """Wire the service. Keys and policies load here, so a bad key or policy stops the start."""
+def build_app(
+    cfg: config.AuthConfig,
+    *,
+    log: Logger,
+    tracer_provider: TracerProvider | None = None,
+    on_shutdown: tuple[Callable[[], Awaitable[None] | None], ...] = (),
+) -> ASGIApp:
+    """Wire the service. Keys and policies load here, so a bad key or policy stops the start.
+
+    Without a `tracer_provider`, trace context is kept but nothing is recorded.
+    """
     keys = KeyStore.load_folder(Path(cfg.auth.keys_folder))
     policy = PolicyEngine.load()
     db = Database(cfg.db)
@@ -46,6 +66,11 @@ def build_app(cfg: config.AuthConfig, *, log: Logger) -> ASGIApp:
         ],
         exception_handlers=exception_handlers(log),
         on_startup=[db.open],
-        on_shutdown=[db.close],
+        on_shutdown=[db.close, *on_shutdown],
     )
-    return RequestLogging(app, log=log, quiet_paths=checkapp.PATHS)
+    return observed(
+        app,
+        log=log,
+        tracer_provider=tracer_provider or otel.untraced(config.SERVICE, __version__),
+        quiet_paths=checkapp.PATHS,
+    )

@@ -8,6 +8,7 @@ from acme_sales import __version__
 from acme_sales.foundation import config
 from acme_sales.foundation.config import group, setting
 from acme_sales.foundation.logger import LogConfig
+from acme_sales.foundation.otel import ENV_HELP, TraceConfig
 from acme_sales.foundation.server import WebConfig
 from acme_sales.foundation.sqldb import DBConfig
 
@@ -23,7 +24,7 @@ DEFAULT_TTL = timedelta(hours=1)
 @dataclass(frozen=True)
 class AuthWebConfig(WebConfig):
     api_port: int = setting(6000, help="port the API listens on")
-    debug_port: int = setting(6010, help="port of the debug listener (checks; metrics later)")
+    debug_port: int = setting(6010, help="port of the debug listener (checks, /metrics)")
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class AuthConfig:
     log: LogConfig = group(LogConfig, help="logging")
     db: DBConfig = group(DBConfig, help="Postgres")
     auth: TokenConfig = group(TokenConfig, help="keys and tokens")
+    trace: TraceConfig = group(TraceConfig, help="tracing (OpenTelemetry)")
 
 
 def load(argv: Sequence[str], environ: Mapping[str, str]) -> AuthConfig:
@@ -53,4 +55,5 @@ def load(argv: Sequence[str], environ: Mapping[str, str]) -> AuthConfig:
         environ=environ,
         description="The auth service: tokens, authentication and authorization rules.",
         version=f"{SERVICE} {__version__}",
+        also_reads=ENV_HELP,
     )

@@ -1,22 +1,24 @@
 """The sales service as an ASGI app: what every worker process serves.
 
-The layers of a request, outermost first: request logging (with the trace id) -> Litestar's
-routing and exception handlers -> route guards (authenticate and authorize through the auth
-service) -> the handler in an app domain -> the business layer -> Postgres.
+The layers of a request, outermost first: trace span, request logging and metrics (see
+app/sdk/mid/observe.py) -> Litestar's routing and exception handlers -> route guards
+(authenticate and authorize through the auth service) -> the handler in an app domain -> the
+business layer -> Postgres.
 """
 
 import os
 from collections.abc import Awaitable, Callable
 
 from litestar.types import ASGIApp
+from opentelemetry.sdk.trace import TracerProvider
 
 from acme_sales import __version__
 from acme_sales.api.services.sales import buses, config, routes
 from acme_sales.app.domain.checkapp import routes as checkapp
 from acme_sales.app.sdk.authclient import AuthClient, HTTPAuthClient
 from acme_sales.app.sdk.mid.errors import exception_handlers
-from acme_sales.app.sdk.mid.logging import RequestLogging
-from acme_sales.foundation import logger, web
+from acme_sales.app.sdk.mid.observe import observed
+from acme_sales.foundation import logger, metrics, otel, stacks, web
 from acme_sales.foundation.logger import Logger
 from acme_sales.foundation.sqldb.database import Database
 
@@ -26,8 +28,18 @@ def create_app() -> ASGIApp:
     cfg = config.load(argv=(), environ=os.environ)
     logger.configure(service=config.SERVICE, level=cfg.log.level, fmt=cfg.log.format)
     log = logger.get_logger()
+    if (exchange := metrics.multiprocess_dir()) is not None:  # run by the supervisor
+        stacks.answer_dump_requests(exchange)
+    tracing = otel.resolve(cfg.trace, os.environ, prefix=config.PREFIX)
+    provider = otel.start(tracing, service=config.SERVICE, version=__version__, environ=os.environ)
     auth = HTTPAuthClient.connect(cfg.auth.host, timeout=cfg.auth.timeout.total_seconds(), log=log)
-    return build_app(cfg, log=log, auth=auth, on_shutdown=(auth.close,))
+    return build_app(
+        cfg,
+        log=log,
+        auth=auth,
+        tracer_provider=provider,
+        on_shutdown=(auth.close, provider.shutdown, metrics.mark_worker_stopped),
+    )
 
 
 def build_app(
@@ -35,12 +47,13 @@ def build_app(
     *,
     log: Logger,
     auth: AuthClient,
-    on_shutdown: tuple[Callable[[], Awaitable[None]], ...] = (),
+    tracer_provider: TracerProvider | None = None,
+    on_shutdown: tuple[Callable[[], Awaitable[None] | None], ...] = (),
 ) -> ASGIApp:
     """Wire the service: open Postgres at startup, close it at shutdown, mount the routes.
 
     `auth` is how the service reaches the auth service: over HTTP in production, in process in
-    the tests.
+    the tests. Without a `tracer_provider`, trace context is kept but nothing is recorded.
     """
     db = Database(cfg.db)
     app = web.new_app(
@@ -54,4 +67,9 @@ def build_app(
         on_shutdown=[db.close, *on_shutdown],
         cors_allowed_origins=cfg.web.cors_allowed_origins,
     )
-    return RequestLogging(app, log=log, quiet_paths=checkapp.PATHS)
+    return observed(
+        app,
+        log=log,
+        tracer_provider=tracer_provider or otel.untraced(config.SERVICE, __version__),
+        quiet_paths=checkapp.PATHS,
+    )

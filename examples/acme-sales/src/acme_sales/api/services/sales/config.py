@@ -8,6 +8,7 @@ from acme_sales import __version__
 from acme_sales.foundation import config
 from acme_sales.foundation.config import group, setting
 from acme_sales.foundation.logger import LogConfig
+from acme_sales.foundation.otel import ENV_HELP, TraceConfig
 from acme_sales.foundation.server import WebConfig
 from acme_sales.foundation.sqldb import DBConfig
 
@@ -28,6 +29,7 @@ class SalesConfig:
     log: LogConfig = group(LogConfig, help="logging")
     db: DBConfig = group(DBConfig, help="Postgres")
     auth: AuthClientConfig = group(AuthClientConfig, help="the auth service")
+    trace: TraceConfig = group(TraceConfig, help="tracing (OpenTelemetry)")
 
 
 def load(argv: Sequence[str], environ: Mapping[str, str]) -> SalesConfig:
@@ -38,4 +40,5 @@ def load(argv: Sequence[str], environ: Mapping[str, str]) -> SalesConfig:
         environ=environ,
         description="The sales API.",
         version=f"{SERVICE} {__version__}",
+        also_reads=ENV_HELP,
     )

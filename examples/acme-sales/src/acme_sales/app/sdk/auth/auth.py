@@ -12,6 +12,7 @@ from uuid import UUID
 
 import msgspec
 
+from acme_sales.app.sdk import metrics
 from acme_sales.app.sdk.auth.claims import Claims, Rule
 from acme_sales.app.sdk.auth.policy import PolicyEngine
 from acme_sales.app.sdk.auth.tokens import InvalidTokenError, TokenService
@@ -60,6 +61,15 @@ class Auth:
 
     async def authenticate(self, authorization_header: str) -> AuthInfo:
         """The caller named by `Bearer <token>`; raises AuthenticationError."""
+        try:
+            info = await self._authenticate(authorization_header)
+        except AuthenticationError:
+            metrics.AUTH_DECISIONS.labels("authenticate", "denied").inc()
+            raise
+        metrics.AUTH_DECISIONS.labels("authenticate", "allowed").inc()
+        return info
+
+    async def _authenticate(self, authorization_header: str) -> AuthInfo:
         scheme, _, token = authorization_header.strip().partition(" ")
         token = token.strip()
         if scheme.lower() != _BEARER or not token:
@@ -77,5 +87,7 @@ class Auth:
         """Return when `rule` lets the holder of `claims` act on user `user_id`, else raise
         AuthorizationError. `user_id` None: the action targets no user in particular."""
         target = "" if user_id is None else str(user_id)
-        if not self.policy.allowed(rule, claims.roles, subject=claims.sub, user_id=target):
+        allowed = self.policy.allowed(rule, claims.roles, subject=claims.sub, user_id=target)
+        metrics.AUTH_DECISIONS.labels(rule.value, "allowed" if allowed else "denied").inc()
+        if not allowed:
             raise AuthorizationError(f"not authorized: {rule.value} does not allow this")

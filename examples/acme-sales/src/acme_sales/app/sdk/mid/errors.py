@@ -15,7 +15,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
-from acme_sales.app.sdk import errs
+from acme_sales.app.sdk import errs, metrics
 from acme_sales.foundation.logger import Logger
 
 _MISSING_FIELD = re.compile(r"missing required field `(?P<name>[^`]+)`(?: - at `(?P<path>[^`]+)`)?")
@@ -37,6 +37,7 @@ def exception_handlers(log: Logger) -> ExceptionHandlersMap:
     """The handlers every service installs, logging to `log`."""
 
     def answer(request: Request[Any, Any, Any], err: errs.Error, cause: Exception) -> Response[Any]:
+        metrics.ERRORS.labels(err.code.value).inc()
         if err.code in errs.MASKED_CODES:  # a bug or a broken dependency: keep the traceback
             log.error(
                 "request failed",
@@ -74,6 +75,7 @@ def exception_handlers(log: Logger) -> ExceptionHandlersMap:
 
     def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
         # A bug: the traceback goes to the log, the client learns nothing of the insides.
+        metrics.PANICS.inc()
         return answer(request, errs.Error(errs.ErrCode.INTERNAL, repr(exc)), exc)
 
     return {

@@ -9,7 +9,7 @@ from acme_sales.business.domain.auditbus.filter import AuditFilter
 from acme_sales.business.domain.auditbus.model import Audit, NewAudit
 from acme_sales.business.sdk.order import OrderBy
 from acme_sales.business.sdk.page import Page
-from acme_sales.foundation import sqldb
+from acme_sales.foundation import otel, sqldb
 
 
 class AuditStorer(Protocol):
@@ -32,6 +32,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+@otel.traced("auditbus")
 class AuditBus:
     def __init__(self, storer: AuditStorer, *, clock: Callable[[], datetime] = _utc_now) -> None:
         self._storer = storer

@@ -21,7 +21,7 @@ from acme_sales.business.sdk.delegate import Event
 from acme_sales.business.sdk.order import OrderBy
 from acme_sales.business.sdk.page import Page
 from acme_sales.business.sdk.unchanged import resolve
-from acme_sales.foundation import sqldb
+from acme_sales.foundation import otel, sqldb
 from acme_sales.foundation.logger import get_logger
 
 _log = get_logger(domain="product")
@@ -72,6 +72,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+@otel.traced("productbus")
 class ProductBus:
     def __init__(
         self,

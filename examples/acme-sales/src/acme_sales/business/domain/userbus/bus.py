@@ -28,7 +28,7 @@ from acme_sales.business.sdk.order import OrderBy
 from acme_sales.business.sdk.page import Page
 from acme_sales.business.sdk.unchanged import UNCHANGED, resolve
 from acme_sales.business.types import Email, Password
-from acme_sales.foundation import sqldb
+from acme_sales.foundation import otel, sqldb
 
 # About 0.3 s of one core per hash or check on current hardware: slow for a password guesser,
 # bearable for a person signing in.
@@ -94,6 +94,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+@otel.traced("userbus")
 class UserBus:
     """The user domain's business API; app handlers and tools hold one of these."""
 

@@ -1,0 +1,1 @@
+"""logfmt: JSON log lines made readable."""

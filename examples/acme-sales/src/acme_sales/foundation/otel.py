@@ -1,0 +1,288 @@
+"""Tracing with OpenTelemetry: one trace per request, from the edge to each SQL statement.
+
+Set where traces go with the service's own settings (`--trace-endpoint`, ...) or the standard
+OpenTelemetry variables (`OTEL_EXPORTER_OTLP_ENDPOINT`, ...); a setting wins over its variable.
+With no endpoint, tracing costs next to nothing: no span is recorded, nothing is exported, no
+exporter thread runs, and SQL is not instrumented. Trace context is still taken from each request
+(or made up) and passed to the auth service, so both services' log lines for one request carry
+the same `trace_id` either way.
+"""
+
+import dataclasses
+import functools
+import inspect
+import re
+from collections.abc import Callable, Collection, Coroutine, Mapping
+from typing import Any, Literal, ParamSpec, TypeVar
+
+from opentelemetry import trace
+from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ParentBased, Sampler, TraceIdRatioBased
+
+from acme_sales.foundation.config import ConfigError, setting
+
+P = ParamSpec("P")
+R = TypeVar("R")
+C = TypeVar("C", bound=type)
+
+Protocol = Literal["grpc", "http/protobuf"]
+PROTOCOLS: tuple[Protocol, ...] = ("grpc", "http/protobuf")
+
+# The standard variables this module reads (the SDK itself reads OTEL_TRACES_SAMPLER[_ARG],
+# OTEL_RESOURCE_ATTRIBUTES, OTEL_BSP_* and OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT/HEADERS).
+STANDARD_ENV = (
+    "OTEL_SDK_DISABLED",
+    "OTEL_SERVICE_NAME",
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_PROTOCOL",
+    "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
+    "OTEL_TRACES_SAMPLER",
+    "OTEL_TRACES_SAMPLER_ARG",
+    "OTEL_RESOURCE_ATTRIBUTES",
+)
+ENV_HELP = "Tracing also reads the standard OpenTelemetry variables: " + ", ".join(STANDARD_ENV)
+
+_tracer = trace.get_tracer("acme_sales")
+
+
+@dataclasses.dataclass(frozen=True)
+class TraceConfig:
+    """Where traces go (a group named `trace` in a service's config). Empty means: use the
+    standard OpenTelemetry variable, else the default."""
+
+    endpoint: str = setting(
+        "",
+        help="OTLP endpoint, e.g. http://tempo:4317 (else OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT); "
+        "none: tracing off",
+    )
+    protocol: str = setting(
+        "", help="grpc or http/protobuf (else OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL, else grpc)"
+    )
+    sample_ratio: str = setting(
+        "",
+        help="share of new traces recorded, 0 to 1, following the caller's choice when it "
+        "sent one (else OTEL_TRACES_SAMPLER[_ARG], else every trace)",
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Tracing:
+    """The tracing a process runs with, once settings and variables are resolved."""
+
+    endpoint: str  # "" when tracing is off
+    protocol: Protocol
+    sample_ratio: float | None  # None: the SDK's sampler from OTEL_TRACES_SAMPLER[_ARG]
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.endpoint)
+
+    def describe(self) -> dict[str, Any]:
+        """For the startup log line."""
+        if not self.enabled:
+            return {"enabled": False}
+        return {
+            "enabled": True,
+            "endpoint": self.endpoint,
+            "protocol": self.protocol,
+            "sample_ratio": "OTEL_TRACES_SAMPLER"
+            if self.sample_ratio is None
+            else self.sample_ratio,
+        }
+
+
+OFF = Tracing(endpoint="", protocol="grpc", sample_ratio=None)
+
+
+def resolve(cfg: TraceConfig, environ: Mapping[str, str], *, prefix: str) -> Tracing:
+    """The effective tracing settings; ConfigError names every bad value and where it came from."""
+    problems: list[str] = []
+    endpoint, _ = _first(
+        (cfg.endpoint, f"{prefix}_TRACE_ENDPOINT"),
+        *_variables(environ, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"),
+    )
+    protocol, protocol_source = _first(
+        (cfg.protocol, f"{prefix}_TRACE_PROTOCOL"),
+        *_variables(environ, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"),
+        ("grpc", "default"),
+    )
+    if protocol not in PROTOCOLS:
+        problems.append(f"{protocol_source}={protocol!r}: must be one of {', '.join(PROTOCOLS)}")
+    ratio: float | None = None
+    if cfg.sample_ratio:
+        try:
+            ratio = float(cfg.sample_ratio)
+        except ValueError:
+            ratio = -1.0
+        if not 0.0 <= ratio <= 1.0:
+            shown = f"{prefix}_TRACE_SAMPLE_RATIO={cfg.sample_ratio!r}"
+            problems.append(f"{shown}: must be a number from 0 to 1")
+    if endpoint and not re.match(r"^https?://[^/]", endpoint):
+        problems.append(f"trace endpoint {endpoint!r}: must be a URL such as http://tempo:4317")
+    if problems:
+        raise ConfigError(problems)
+    if environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
+        endpoint = ""
+    return Tracing(endpoint=endpoint, protocol=protocol, sample_ratio=ratio)  # type: ignore[arg-type]
+
+
+def start(
+    tracing: Tracing, *, service: str, version: str, environ: Mapping[str, str]
+) -> TracerProvider:
+    """Make this process's tracer provider (the global one, the first time) and return it.
+
+    Call `provider.shutdown()` when the process stops: it sends what is still queued.
+    """
+    attributes: dict[str, str] = {"service.version": version}
+    if not environ.get("OTEL_SERVICE_NAME"):
+        attributes["service.name"] = service
+    resource = Resource.create(attributes)
+    if not tracing.enabled:
+        provider = TracerProvider(resource=resource, sampler=ALWAYS_OFF)
+    else:
+        provider = TracerProvider(resource=resource, sampler=_sampler(tracing))
+        provider.add_span_processor(_batch_processor(tracing))
+        _instrument_sql()
+    if not isinstance(trace.get_tracer_provider(), TracerProvider):
+        trace.set_tracer_provider(provider)
+    return provider
+
+
+def untraced(service: str, version: str) -> TracerProvider:
+    """A provider that keeps trace context and records nothing (tracing off, in tests too)."""
+    return start(OFF, service=service, version=version, environ={})
+
+
+def server_spans(app: Any, *, provider: TracerProvider, excluded_paths: Collection[str]) -> Any:
+    """`app` behind OpenTelemetry's ASGI middleware: a server span per request, continuing the
+    caller's trace from its `traceparent`. Requests to `excluded_paths` (probes) are not traced.
+
+    The span starts as `GET` and is renamed after the route template once routing has run
+    (`name_server_span`): a raw path in a span name would make one name per id.
+    """
+    excluded = ",".join(rf"{re.escape(path)}(\?|$)" for path in excluded_paths)
+    return OpenTelemetryMiddleware(
+        app,
+        excluded_urls=excluded or None,
+        default_span_details=_method_only,
+        server_request_hook=_without_query,
+        tracer_provider=provider,
+        exclude_spans=["receive", "send"],
+    )
+
+
+def name_server_span(method: str, route: str) -> None:
+    """Name the current server span after the route template that answered it."""
+    span = trace.get_current_span()
+    if span.is_recording():
+        span.update_name(f"{method} {route}")
+        span.set_attribute("http.route", route)
+
+
+def current_trace_id() -> str:
+    """The current trace id as 32 hex digits, or "" outside any trace."""
+    context = trace.get_current_span().get_span_context()
+    return format(context.trace_id, "032x") if context.is_valid else ""
+
+
+def traced(prefix: str) -> Callable[[C], C]:
+    """Class decorator: a span `<prefix>.<method>` around each public coroutine method.
+
+    Used on the business layer's buses, so a trace shows each business operation between the
+    request and its SQL statements.
+    """
+
+    def decorate(cls: C) -> C:
+        for name, member in list(vars(cls).items()):
+            if not name.startswith("_") and inspect.iscoroutinefunction(member):
+                setattr(cls, name, _in_span(f"{prefix}.{name}", member))
+        return cls
+
+    return decorate
+
+
+def _in_span(
+    name: str, func: Callable[P, Coroutine[Any, Any, R]]
+) -> Callable[P, Coroutine[Any, Any, R]]:
+    @functools.wraps(func)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with _tracer.start_as_current_span(name):
+            return await func(*args, **kwargs)
+
+    return wrapper
+
+
+def _without_query(span: trace.Span, scope: Mapping[str, Any]) -> None:
+    """Keep query values out of the span, as out of the logs: a filter may hold an email."""
+    if not (span.is_recording() and scope.get("query_string")):
+        return
+    recorded: Mapping[str, Any] = getattr(span, "attributes", None) or {}
+    for key in ("http.url", "http.target", "url.full"):  # old and new HTTP conventions
+        value = recorded.get(key)
+        if isinstance(value, str):
+            span.set_attribute(key, value.split("?", 1)[0])
+    if "url.query" in recorded:
+        span.set_attribute("url.query", "")
+
+
+def _method_only(scope: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    return str(scope.get("method", "HTTP")), {}
+
+
+def _variables(environ: Mapping[str, str], *names: str) -> list[tuple[str, str]]:
+    return [(environ.get(name, ""), name) for name in names]
+
+
+def _first(*candidates: tuple[str, str]) -> tuple[str, str]:
+    """The first non-empty value, with where it came from."""
+    for value, source in candidates:
+        if value.strip():
+            return value.strip(), source
+    return "", ""
+
+
+def _sampler(tracing: Tracing) -> Sampler | None:
+    if tracing.sample_ratio is None:
+        return None  # the SDK reads OTEL_TRACES_SAMPLER[_ARG]; its default records every trace
+    return ParentBased(TraceIdRatioBased(tracing.sample_ratio))
+
+
+def _batch_processor(tracing: Tracing) -> SpanProcessor:
+    exporter: SpanExporter
+    if tracing.protocol == "grpc":
+        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import (  # noqa: PLC0415
+            OTLPSpanExporter as GRPCExporter,
+        )
+
+        exporter = GRPCExporter(
+            endpoint=tracing.endpoint, insecure=tracing.endpoint.startswith("http://")
+        )
+    else:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import (  # noqa: PLC0415
+            OTLPSpanExporter as HTTPExporter,
+        )
+
+        exporter = HTTPExporter(endpoint=_http_traces_url(tracing.endpoint))
+    return BatchSpanProcessor(exporter)
+
+
+def _http_traces_url(endpoint: str) -> str:
+    # A base endpoint gets the signal's path, as the OTLP exporter specification says.
+    return (
+        endpoint
+        if endpoint.rstrip("/").endswith("/v1/traces")
+        else endpoint.rstrip("/") + "/v1/traces"
+    )
+
+
+def _instrument_sql() -> None:
+    """A span per SQL statement, with its text and never its parameters."""
+    from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor  # noqa: PLC0415
+
+    instrumentor = AsyncPGInstrumentor(capture_parameters=False)  # type: ignore[no-untyped-call]
+    if not instrumentor.is_instrumented_by_opentelemetry:
+        instrumentor.instrument()

@@ -1,0 +1,71 @@
+"""The services as real processes (supervisor, granian workers, debug listener), for tests that
+need what only a real process has: several workers, signals, metrics files, exporters.
+
+Each runs in a session of its own, so stopping it stops its workers too: no process is left.
+"""
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from acme_sales.foundation import sqldb
+from acme_sales.foundation.config import to_environ
+from tests.support.ports import unused_port
+from tests.support.processes import stop, wait_until_answering
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Process:
+    process: "subprocess.Popen[bytes]"
+    api_url: str
+    debug_url: str
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text()
+
+
+@contextmanager
+def running(
+    module: str,
+    *,
+    prefix: str,
+    db: sqldb.DBConfig,
+    log_path: Path,
+    env: Mapping[str, str] | None = None,
+    workers: int = 1,
+) -> Iterator[Process]:
+    """`python -m MODULE` on free ports with JSON logs in `log_path`, until the block ends."""
+    api_port, debug_port = unused_port(), unused_port()
+    settings = {
+        **to_environ(db, prefix=f"{prefix}_DB"),
+        f"{prefix}_WEB_API_HOST": "127.0.0.1",
+        f"{prefix}_WEB_API_PORT": str(api_port),
+        f"{prefix}_WEB_DEBUG_HOST": "127.0.0.1",
+        f"{prefix}_WEB_DEBUG_PORT": str(debug_port),
+        f"{prefix}_WEB_WORKERS": str(workers),
+        f"{prefix}_LOG_FORMAT": "json",
+    }
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", module],
+            cwd=PROJECT_ROOT,
+            env={**os.environ, **settings, **(env or {})},
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    started = Process(
+        process, f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{debug_port}", log_path
+    )
+    try:
+        wait_until_answering(f"{started.api_url}/v1/liveness")
+        yield started
+    finally:
+        stop(process)
