@@ -86,7 +86,8 @@ def report(results: Mapping[str, list[Result]], *, spans: int, args: argparse.Na
     for config, runs in results.items():
         rps = statistics.median(r.requests_per_second for r in runs)
         p99 = statistics.median(r.p99_ms for r in runs)
-        print(f"{config:<14} {rps:>9,.0f} {p99:>9.1f} {rps / base - 1:>+13.1%}")
+        change = (rps / base - 1) * 100
+        print(f"{config:<14} {rps:>9,.0f} {p99:>9.1f} {change:>+12.1f} %")
     print(f"spans received by the OTLP sink: {spans:,}")
 
 

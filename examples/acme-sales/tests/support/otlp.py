@@ -138,6 +138,11 @@ def children(spans: list[ReceivedSpan], parent: ReceivedSpan) -> list[ReceivedSp
     return [span for span in spans if span.parent_id == parent.span_id]
 
 
+def descendants(spans: list[ReceivedSpan], ancestor: ReceivedSpan) -> list[ReceivedSpan]:
+    found = children(spans, ancestor)
+    return found + [span for child in found for span in descendants(spans, child)]
+
+
 def _flatten(span: Span, service: str) -> ReceivedSpan:
     return ReceivedSpan(
         service=service,

@@ -13,7 +13,7 @@ import functools
 import inspect
 import re
 from collections.abc import Callable, Collection, Coroutine, Mapping
-from typing import Any, Literal, ParamSpec, TypeVar
+from typing import Any, Literal, ParamSpec, TypeVar, cast
 
 from opentelemetry import trace
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
@@ -28,8 +28,8 @@ P = ParamSpec("P")
 R = TypeVar("R")
 C = TypeVar("C", bound=type)
 
-Protocol = Literal["grpc", "http/protobuf"]
-PROTOCOLS: tuple[Protocol, ...] = ("grpc", "http/protobuf")
+OTLPProtocol = Literal["grpc", "http/protobuf"]
+PROTOCOLS: tuple[OTLPProtocol, ...] = ("grpc", "http/protobuf")
 
 # The standard variables this module reads (the SDK itself reads OTEL_TRACES_SAMPLER[_ARG],
 # OTEL_RESOURCE_ATTRIBUTES, OTEL_BSP_* and OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT/HEADERS).
@@ -74,7 +74,7 @@ class Tracing:
     """The tracing a process runs with, once settings and variables are resolved."""
 
     endpoint: str  # "" when tracing is off
-    protocol: Protocol
+    protocol: OTLPProtocol
     sample_ratio: float | None  # None: the SDK's sampler from OTEL_TRACES_SAMPLER[_ARG]
 
     @property
@@ -127,7 +127,7 @@ def resolve(cfg: TraceConfig, environ: Mapping[str, str], *, prefix: str) -> Tra
         raise ConfigError(problems)
     if environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
         endpoint = ""
-    return Tracing(endpoint=endpoint, protocol=protocol, sample_ratio=ratio)  # type: ignore[arg-type]
+    return Tracing(endpoint=endpoint, protocol=cast("OTLPProtocol", protocol), sample_ratio=ratio)
 
 
 def start(

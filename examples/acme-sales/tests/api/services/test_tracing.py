@@ -20,7 +20,7 @@ from acme_sales.business.types import Role
 from acme_sales.foundation import sqldb
 from acme_sales.foundation.keystore import KeyStore
 from tests.support import otlp, running, services
-from tests.support.otlp import ReceivedSpan, children
+from tests.support.otlp import ReceivedSpan, children, descendants
 from tests.support.users import new_user, user_bus
 
 SQL_TEXT = ("db.statement", "db.query.text")
@@ -32,9 +32,15 @@ async def user(db_pool: asyncpg.Pool[asyncpg.Record]) -> User:
     return await user_bus(db_pool).create(new_user(0, Role.USER), actor_id=None)
 
 
+@pytest.fixture
+async def admin(db_pool: asyncpg.Pool[asyncpg.Record]) -> User:
+    return await user_bus(db_pool).create(new_user(1, Role.ADMIN), actor_id=None)
+
+
 def bearer(user: User, keys_folder: Path) -> dict[str, str]:
     tokens = TokenService(KeyStore.load_folder(keys_folder), issuer=DEFAULT_ISSUER, ttl=DEFAULT_TTL)
-    return {"Authorization": "Bearer " + tokens.generate(services.KID, user.id, ["USER"])}
+    roles = [str(role) for role in user.roles]
+    return {"Authorization": "Bearer " + tokens.generate(services.KID, user.id, roles)}
 
 
 def exporting_to(endpoint: str, protocol: str) -> dict[str, str]:
@@ -120,6 +126,38 @@ def test_one_trace_from_the_edge_to_each_sql_statement(
     assert logged_trace_ids(sales, f"/v1/users/{user.id}") == {trace_id}
     assert logged_trace_ids(auth, "/v1/auth/authenticate") == {trace_id}
     assert logged_trace_ids(auth, "/v1/auth/authorize") == {trace_id}
+
+
+def test_a_transaction_holds_its_statements(
+    both_services: tuple[running.Process, running.Process, otlp.Spans],
+    admin: User,
+    keys_folder: Path,
+) -> None:
+    sales, _, spans = both_services
+    response = httpx.post(
+        f"{sales.api_url}/v1/users",
+        json={
+            "name": "Traced User",
+            "email": "traced@example.com",
+            "roles": ["USER"],
+            "password": "traced-password",
+            "passwordConfirm": "traced-password",
+        },
+        headers=bearer(admin, keys_folder),
+        timeout=10,
+    )
+    assert response.status_code == 201, response.text
+    trace = spans.wait_for(
+        response.headers[TRACE_ID_HEADER], services={"sales"}, named="POST /v1/users"
+    )
+    [create] = [span for span in trace if span.name == "userbus.create"]
+    [transaction] = [span for span in children(trace, create) if span.name == "sqldb.transaction"]
+    statements = [" ".join(sql_text(span).split()) for span in descendants(trace, transaction)]
+    assert "BEGIN;" in statements
+    assert [s for s in statements if s.startswith("INSERT INTO users")]
+    # The audit row (auditbus.create, inside) commits with the user, or not at all.
+    assert [s for s in statements if s.startswith("INSERT INTO audit")]
+    assert "COMMIT;" in statements
 
 
 def test_query_values_never_reach_a_span(

@@ -13,14 +13,19 @@ together when it raises. `db` is whatever the caller would otherwise query throu
   and otherwise commits or rolls back with the caller's transaction.
 
 So code that needs atomic writes calls `transaction` on the querier it was given and stays
-correct both on its own and inside a larger transaction.
+correct both on its own and inside a larger transaction. In a trace, the block is one
+`sqldb.transaction` span holding its statements.
 """
 
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Protocol, runtime_checkable
 
+from opentelemetry import trace
+
 from acme_sales.foundation.sqldb.query import Connection, Querier
+
+_tracer = trace.get_tracer(__name__)
 
 
 @runtime_checkable
@@ -34,11 +39,13 @@ class Pool(Protocol):
 async def transaction(db: Querier) -> AsyncIterator[Connection]:
     """Run the block in one transaction on `db` (see the module docstring); yield its querier."""
     if isinstance(db, Pool):
-        async with db.acquire() as conn, conn.transaction():
-            yield conn
+        with _tracer.start_as_current_span("sqldb.transaction"):
+            async with db.acquire() as conn, conn.transaction():
+                yield conn
     elif isinstance(db, Connection):
-        async with db.transaction():
-            yield db
+        with _tracer.start_as_current_span("sqldb.transaction"):
+            async with db.transaction():
+                yield db
     else:
         raise TypeError(
             f"cannot open a transaction on a {type(db).__name__}: "

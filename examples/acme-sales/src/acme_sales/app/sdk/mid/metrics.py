@@ -42,8 +42,8 @@ class RequestMetrics:
         metrics.IN_FLIGHT.inc()
         try:
             await self.app(scope, receive, send_and_note_status)
-        except BaseException:
-            metrics.PANICS.inc()  # escaped every exception handler
+        except Exception:
+            metrics.PANICS.inc()  # escaped every exception handler (a cancellation is no bug)
             raise
         finally:
             metrics.IN_FLIGHT.dec()
