@@ -120,6 +120,113 @@ def test_update_keeps_the_projects_own_lock(project: CopierProject, template_rep
     assert dirty_paths(project.path) == [f" M {ANSWERS_FILE}"]
 
 
+# --- the READMEs' update recipes, run as written (slow: uvx fetches Copier and its extensions) ----
+
+UVX_COPIER = "uvx --with copier-template-extensions --with ruff"
+UPDATE = f"{UVX_COPIER} copier update --trust --defaults"
+ADD_A_DOMAIN = f"{UPDATE} --data-file ../domains.yml"
+FENCED = re.compile(r"^```(\w*)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+
+
+def _blocks_after(text: str, anchor: str, lang: str) -> tuple[str]:
+    """The first fenced ``lang`` block after ``anchor`` (said once) in a README."""
+    __tracebackhide__ = True
+    assert text.count(anchor) == 1, f"the README no longer says {anchor!r} (once)"
+    blocks = [body for kind, body in FENCED.findall(text[text.index(anchor) :]) if kind == lang]
+    assert blocks, f"no {lang} block after {anchor!r}"
+    return (blocks[0],)
+
+
+def _run_as_written(project: Path, command: str, run_in_project: Runner) -> Run:
+    """A README's command line, by bash, in the project, with nothing of this repository's env
+    (git's identity from pytest-gitconfig's files, which Copier's own commits need)."""
+    git_env = {name: value for name, value in os.environ.items() if name.startswith("GIT_")}
+    return run_in_project(
+        project,
+        ["bash", "-c", command],
+        env=git_env,
+        label=f"{command.removeprefix(UVX_COPIER).lstrip()} [README]",
+    )
+
+
+def _assert_work_order_added(project: Path, fields: dict[str, str]) -> None:
+    __tracebackhide__ = True
+    _assert_clean_merge(project)
+    added = [path for status, path in _changes(project) if status == "??"]
+    src = "src/acme_sales"
+    for path in (
+        f"{src}/business/domain/workorderbus/stores/workorderdb.py",
+        f"{src}/app/domain/workorderapp/routes.py",
+        f"{src}/business/sdk/migrate/sql/domains/work_order.sql",
+    ):
+        assert path in added, f"{path} did not arrive: {added}"
+    domains = _answers(project)["domains"]
+    assert isinstance(domains, dict)
+    assert domains["work_order"] == {"fields": fields}
+    assert {"product", "home"} <= set(domains), "the update dropped a domain"
+
+
+@pytest.mark.slow
+def test_rendered_readme_update_recipes_as_written(
+    project: CopierProject, template_repo: Path, run_in_project: Runner
+) -> None:
+    """The rendered README's update command, then its add-a-domain recipe, as written there."""
+    release_template_version(
+        template_repo,
+        "100.0.0",
+        lambda root: append_line(root / "template" / "README.md.jinja", TEMPLATE_LINE),
+    )
+    readme = (project.path / "README.md").read_text(encoding="utf-8")
+    (update,) = _blocks_after(readme, "## Updating from the template", "bash")
+    assert update.strip() == UPDATE
+
+    _run_as_written(project.path, update.strip(), run_in_project)
+
+    assert TEMPLATE_LINE in (project.path / "README.md").read_text(encoding="utf-8")
+    assert _answers(project.path)["_commit"] == "100.0.0"
+    commit_all(project.path, "Template 100.0.0")
+
+    # Adding a domain: the `domains:` entry of the answers, then the README's new domain at the
+    # same indentation, into ../domains.yml; then the README's command.
+    (new_domain,) = _blocks_after(readme, "**Adding a domain later**", "yaml")
+    (command,) = _blocks_after(readme, "**Adding a domain later**", "bash")
+    assert command.strip() == ADD_A_DOMAIN
+    answers = (project.path / ANSWERS_FILE).read_text(encoding="utf-8").splitlines(keepends=True)
+    start = answers.index("domains:\n")
+    entry = [answers[start]]
+    for line in answers[start + 1 :]:
+        if not line.startswith(" "):
+            break
+        entry.append(line)
+    (project.path.parent / "domains.yml").write_text("".join(entry) + new_domain, "utf-8")
+
+    _run_as_written(project.path, command.strip(), run_in_project)
+
+    _assert_work_order_added(project.path, yaml.safe_load(new_domain)["work_order"]["fields"])
+
+
+@pytest.mark.slow
+def test_template_readme_add_a_domain_recipe_as_written(
+    project: CopierProject, run_in_project: Runner
+) -> None:
+    """This repository's README: the default domains under `domains:` with the new one, in
+    ../domains.yml, and its update command; Copier must not find the project dirty."""
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    (default,) = _blocks_after(readme, "The default is exactly:", "yaml")
+    assert yaml.safe_load(default) == DEFAULT_DOMAINS
+    recipe = "to add `work_order` to the defaults"
+    (new_domain,) = _blocks_after(readme, recipe, "yaml")
+    (command,) = _blocks_after(readme, recipe, "bash")
+    assert command.strip() == ADD_A_DOMAIN
+    indented = "".join(f"  {line}" for line in default.splitlines(keepends=True))
+    (project.path.parent / "domains.yml").write_text(f"domains:\n{indented}{new_domain}", "utf-8")
+
+    _run_as_written(project.path, command.strip(), run_in_project)
+
+    fields = yaml.safe_load(f"domains:\n{new_domain}")["domains"]["work_order"]["fields"]
+    _assert_work_order_added(project.path, fields)
+
+
 # --- domains added and removed on a project whose database is migrated (slow) ------------------
 
 SYNC_TIMEOUT = 900.0  # as tests/test_render.py: a cold uv cache downloads every dependency
