@@ -6,12 +6,14 @@ Needs wrk (Debian: apt-get install wrk) and a Postgres (TEST_DATABASE_URL, else 
 user postgres). Makes a database of its own, migrates and seeds it with the admin tool, generates
 a key, adds users, then measures `GET /v1/users` (authenticate and authorize through the auth
 service, then a page of users and their count) with the seeded admin's token, one worker per
-service, in three configurations, alternated run by run (medians are printed):
+service, in four configurations, alternated run by run (medians are printed):
 
-- unobserved: the same services without their observation layers (no trace span, request log
-  line or request metrics around the app): the baseline;
-- tracing off: as shipped with no OTLP endpoint (metrics and logs on, trace context only);
-- tracing on: every trace recorded and exported over OTLP/HTTP to a receiver in this process.
+- logs only: the services as they were before metrics and tracing (the request log line kept,
+  no trace span, no request metrics around the app): the baseline;
+- metrics: as shipped with no OTLP endpoint (metrics, logs, trace context; nothing recorded);
+- traced 10 %: metrics, and one trace in ten recorded and exported over OTLP/HTTP to a receiver
+  in this process (the standard OTEL_TRACES_SAMPLER=parentbased_traceidratio);
+- traced 100 %: every trace recorded and exported.
 """
 
 import argparse
@@ -41,8 +43,9 @@ from acme_sales.foundation.config import to_environ
 ROUTE = "/v1/users"
 SALES_PORTS = (3900, 3910)
 AUTH_PORTS = (6900, 6910)
-CONFIGS = ("unobserved", "tracing off", "tracing on")
-UNOBSERVED = "bench.unobserved"  # factories of the services without their observation layers
+CONFIGS = ("logs only", "metrics", "traced 10 %", "traced 100 %")
+SAMPLED = {"traced 10 %": "0.1", "traced 100 %": "1.0"}
+LOGS_ONLY = "bench.logs_only"  # factories of the services without metrics and trace spans
 
 
 @dataclass(frozen=True)
@@ -81,8 +84,8 @@ def report(results: Mapping[str, list[Result]], *, spans: int, args: argparse.Na
         f"\nGET {ROUTE} with the admin's token, wrk -t2 -c{args.connections} -d{args.seconds}s, "
         f"one worker per service, medians of {args.runs}"
     )
-    base = statistics.median(r.requests_per_second for r in results["unobserved"])
-    print(f"{'configuration':<14} {'req/s':>9} {'p99 ms':>9} {'vs unobserved':>14}")
+    base = statistics.median(r.requests_per_second for r in results["logs only"])
+    print(f"{'configuration':<14} {'req/s':>9} {'p99 ms':>9} {'vs logs only':>14}")
     for config, runs in results.items():
         rps = statistics.median(r.requests_per_second for r in runs)
         p99 = statistics.median(r.p99_ms for r in runs)
@@ -110,30 +113,32 @@ def measure(sales_url: str, token: str, args: argparse.Namespace) -> Result:
 @contextmanager
 def services(db: sqldb.DBConfig, keys: Path, config: str, endpoint: str) -> Iterator[str]:
     env = dict(os.environ)
-    if config == "tracing on":
+    if config in SAMPLED:
         env |= {
             "OTEL_EXPORTER_OTLP_ENDPOINT": endpoint,
             "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
+            "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
+            "OTEL_TRACES_SAMPLER_ARG": SAMPLED[config],
         }
     auth_url = f"http://127.0.0.1:{AUTH_PORTS[0]}"
     auth_env = {**env, **service_env("AUTH", db, AUTH_PORTS), "AUTH_AUTH_KEYS_FOLDER": str(keys)}
     sales_env = {**env, **service_env("SALES", db, SALES_PORTS), "SALES_AUTH_HOST": auth_url}
-    unobserved = config == "unobserved"
+    logs_only = config == "logs only"
     with (
-        start(service_command("auth", unobserved), auth_env, auth_url),
+        start(service_command("auth", logs_only), auth_env, auth_url),
         start(
-            service_command("sales", unobserved), sales_env, f"http://127.0.0.1:{SALES_PORTS[0]}"
+            service_command("sales", logs_only), sales_env, f"http://127.0.0.1:{SALES_PORTS[0]}"
         ) as sales_url,
     ):
         yield sales_url
 
 
-def service_command(service: str, unobserved: bool) -> list[str]:
-    if not unobserved:
+def service_command(service: str, logs_only: bool) -> list[str]:
+    if not logs_only:
         return [sys.executable, "-m", f"acme_sales.api.services.{service}"]
     run = (
         f"from acme_sales.api.services.{service} import main; "
-        f"raise SystemExit(main.main(app_factory='{UNOBSERVED}:{service}_app'))"
+        f"raise SystemExit(main.main(app_factory='{LOGS_ONLY}:{service}_app'))"
     )
     return [sys.executable, "-c", run]
 

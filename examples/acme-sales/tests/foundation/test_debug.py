@@ -29,10 +29,13 @@ def server() -> Iterator[DebugServer]:
         await asyncio.sleep(10)
         return DebugResponse(200, b"{}")
 
+    async def broken() -> DebugResponse:
+        raise RuntimeError("a bug in a debug route")
+
     server = DebugServer(
         host="127.0.0.1",
         port=0,
-        routes={"/hello": hello, "/slow": slow},
+        routes={"/hello": hello, "/slow": slow, "/broken": broken},
         route_timeout=0.2,
     )
     server.start()
@@ -53,6 +56,14 @@ async def test_unknown_route_is_404(server: DebugServer) -> None:
 async def test_slow_route_times_out_with_504(server: DebugServer) -> None:
     status, _ = await asyncio.to_thread(get, server.port, "/slow")
     assert status == 504
+
+
+async def test_a_failing_route_is_answered_500_and_the_listener_carries_on(
+    server: DebugServer,
+) -> None:
+    status, body = await asyncio.to_thread(get, server.port, "/broken")
+    assert (status, body) == (500, b'{"code":"internal","message":"debug route failed"}')
+    assert (await asyncio.to_thread(get, server.port, "/hello"))[0] == 200
 
 
 def test_hooks_run_at_start_and_stop() -> None:

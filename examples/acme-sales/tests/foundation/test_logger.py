@@ -38,6 +38,20 @@ def test_lines_below_the_level_are_dropped() -> None:
     assert events == ["worth reading"]
 
 
+def test_http_client_request_lines_are_dropped_unless_debugging() -> None:
+    """httpx logs one INFO line per request (per auth call): noise in the service's logs."""
+    stream = io.StringIO()
+    logger.configure(service="sales", level="INFO", fmt="json", stream=stream)
+    logging.getLogger("httpx").info("HTTP Request: GET http://auth/v1/auth/authenticate")
+    logging.getLogger("httpx").warning("connection pool full")
+    events = [json.loads(line)["event"] for line in stream.getvalue().splitlines()]
+    assert events == ["connection pool full"]
+
+    logger.configure(service="sales", level="DEBUG", fmt="json", stream=stream)
+    logging.getLogger("httpx").info("HTTP Request: GET http://auth/v1/auth/authorize")
+    assert "authorize" in stream.getvalue()
+
+
 def test_exceptions_are_logged_with_their_traceback() -> None:
     logs = CapturedLogs()
     try:

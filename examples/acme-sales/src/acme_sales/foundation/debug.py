@@ -6,6 +6,7 @@ asyncio loop on which the route handlers, which are coroutines, execute. It answ
 """
 
 import asyncio
+import logging
 import threading
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import Future
@@ -26,6 +27,9 @@ LoopHook = Callable[[], Awaitable[None]]
 
 _NOT_FOUND = DebugResponse(404, b'{"code":"not_found","message":"no such debug route"}')
 _TIMEOUT = DebugResponse(504, b'{"code":"deadline_exceeded","message":"debug route timed out"}')
+_FAILED = DebugResponse(500, b'{"code":"internal","message":"debug route failed"}')
+
+_log = logging.getLogger(__name__)
 
 
 class DebugServer:
@@ -90,6 +94,9 @@ class DebugServer:
             response: DebugResponse = self._run_on_loop(route()).result(self._route_timeout)
         except TimeoutError:
             return _TIMEOUT
+        except Exception:  # noqa: BLE001  (a broken route is answered 500 and logged)
+            _log.exception("debug route failed", extra={"path": path})
+            return _FAILED
         return response
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:

@@ -3,8 +3,10 @@
 `GET /debug/stacks` on the debug port answers with every thread's stack and every asyncio task's
 stack, of the supervisor and of each worker. The workers serve requests in other processes, so
 the supervisor asks each one with SIGUSR1; a worker answers by writing its dump into the
-service's metrics directory, where the supervisor reads it. A worker stuck in C code for longer
-than the wait (a blocking call that never returns to Python) cannot answer: the dump says so.
+service's metrics directory, where the supervisor reads it. Only workers that have said they
+listen are asked (SIGUSR1 would kill a worker still starting up). A worker stuck in C code for
+longer than the wait (a blocking call that never returns to Python) cannot answer: the dump says
+so.
 """
 
 import asyncio
@@ -55,6 +57,7 @@ def answer_dump_requests(folder: Path) -> None:
         partial.replace(target)  # the supervisor never reads half a dump
 
     signal.signal(signal.SIGUSR1, write_dump)
+    _listening_file(folder, os.getpid()).touch()  # only now may the supervisor signal us
 
 
 def debug_route(folder: Path, workers: Callable[[], Iterable[int]]) -> DebugRoute:
@@ -70,6 +73,8 @@ def debug_route(folder: Path, workers: Callable[[], Iterable[int]]) -> DebugRout
 def _collect(folder: Path, pids: list[int]) -> str:
     asked: list[int] = []
     for pid in pids:
+        if not _listening_file(folder, pid).exists():
+            continue  # still starting: the signal would kill it
         _dump_file(folder, pid).unlink(missing_ok=True)
         try:
             os.kill(pid, signal.SIGUSR1)
@@ -94,3 +99,7 @@ def _collect(folder: Path, pids: list[int]) -> str:
 
 def _dump_file(folder: Path, pid: int) -> Path:
     return folder / f"stacks_{pid}.txt"
+
+
+def _listening_file(folder: Path, pid: int) -> Path:
+    return folder / f"stacks_{pid}.listening"

@@ -127,9 +127,14 @@ def test_a_panic_is_counted_and_answered_500(service: running.Process) -> None:
 
 
 def test_stack_dump_covers_the_supervisor_and_every_worker(service: running.Process) -> None:
-    response = httpx.get(f"{service.debug_url}/debug/stacks", timeout=10)
-    assert response.status_code == 200
-    dump = response.text
+    give_up_at = time.monotonic() + 30
+    while True:  # a worker still starting is not asked (the signal would kill it)
+        response = httpx.get(f"{service.debug_url}/debug/stacks", timeout=10)
+        assert response.status_code == 200
+        dump = response.text
+        if dump.count("worker process ") == 2 or time.monotonic() > give_up_at:
+            break
+        time.sleep(0.2)
     assert dump.count("\nsupervisor process ") + dump.startswith("supervisor process ") == 1
     assert dump.count("worker process ") == 2
     assert "no answer" not in dump

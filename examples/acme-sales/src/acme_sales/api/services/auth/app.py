@@ -1,13 +1,13 @@
 """The auth service as an ASGI app: what every worker process serves."""
 
 import os
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from litestar.types import ASGIApp
 from opentelemetry.sdk.trace import TracerProvider
 
 from acme_sales import __version__
+from acme_sales.api.services import worker
 from acme_sales.api.services.auth import config
 from acme_sales.app.domain.authapp import routes as authapp
 from acme_sales.app.domain.checkapp import routes as checkapp
@@ -18,7 +18,7 @@ from acme_sales.app.sdk.mid.errors import exception_handlers
 from acme_sales.app.sdk.mid.observe import observed
 from acme_sales.business.domain.userbus import UserBus
 from acme_sales.business.domain.userbus.stores.userdb import UserDB
-from acme_sales.foundation import logger, metrics, otel, stacks, web
+from acme_sales.foundation import logger, otel, web
 from acme_sales.foundation.keystore import KeyStore
 from acme_sales.foundation.logger import Logger
 from acme_sales.foundation.sqldb.database import Database
@@ -28,15 +28,12 @@ def create_app() -> ASGIApp:
     """Granian's factory, run in each worker: the config comes from the supervisor's environment."""
     cfg = config.load(argv=(), environ=os.environ)
     logger.configure(service=config.SERVICE, level=cfg.log.level, fmt=cfg.log.format)
-    if (exchange := metrics.multiprocess_dir()) is not None:  # run by the supervisor
-        stacks.answer_dump_requests(exchange)
-    tracing = otel.resolve(cfg.trace, os.environ, prefix=config.PREFIX)
-    provider = otel.start(tracing, service=config.SERVICE, version=__version__, environ=os.environ)
+    process = worker.start(service=config.SERVICE, prefix=config.PREFIX, trace=cfg.trace)
     return build_app(
         cfg,
         log=logger.get_logger(),
-        tracer_provider=provider,
-        on_shutdown=(provider.shutdown, metrics.mark_worker_stopped),
+        tracer_provider=process.tracer_provider,
+        on_shutdown=process.on_shutdown,
     )
 
 
@@ -45,7 +42,7 @@ def build_app(
     *,
     log: Logger,
     tracer_provider: TracerProvider | None = None,
-    on_shutdown: tuple[Callable[[], Awaitable[None] | None], ...] = (),
+    on_shutdown: tuple[worker.ShutdownHook, ...] = (),
 ) -> ASGIApp:
     """Wire the service. Keys and policies load here, so a bad key or policy stops the start.
 

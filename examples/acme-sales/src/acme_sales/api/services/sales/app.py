@@ -7,18 +7,18 @@ business layer -> Postgres.
 """
 
 import os
-from collections.abc import Awaitable, Callable
 
 from litestar.types import ASGIApp
 from opentelemetry.sdk.trace import TracerProvider
 
 from acme_sales import __version__
+from acme_sales.api.services import worker
 from acme_sales.api.services.sales import buses, config, routes
 from acme_sales.app.domain.checkapp import routes as checkapp
 from acme_sales.app.sdk.authclient import AuthClient, HTTPAuthClient
 from acme_sales.app.sdk.mid.errors import exception_handlers
 from acme_sales.app.sdk.mid.observe import observed
-from acme_sales.foundation import logger, metrics, otel, stacks, web
+from acme_sales.foundation import logger, otel, web
 from acme_sales.foundation.logger import Logger
 from acme_sales.foundation.sqldb.database import Database
 
@@ -28,17 +28,14 @@ def create_app() -> ASGIApp:
     cfg = config.load(argv=(), environ=os.environ)
     logger.configure(service=config.SERVICE, level=cfg.log.level, fmt=cfg.log.format)
     log = logger.get_logger()
-    if (exchange := metrics.multiprocess_dir()) is not None:  # run by the supervisor
-        stacks.answer_dump_requests(exchange)
-    tracing = otel.resolve(cfg.trace, os.environ, prefix=config.PREFIX)
-    provider = otel.start(tracing, service=config.SERVICE, version=__version__, environ=os.environ)
+    process = worker.start(service=config.SERVICE, prefix=config.PREFIX, trace=cfg.trace)
     auth = HTTPAuthClient.connect(cfg.auth.host, timeout=cfg.auth.timeout.total_seconds(), log=log)
     return build_app(
         cfg,
         log=log,
         auth=auth,
-        tracer_provider=provider,
-        on_shutdown=(auth.close, provider.shutdown, metrics.mark_worker_stopped),
+        tracer_provider=process.tracer_provider,
+        on_shutdown=(auth.close, *process.on_shutdown),
     )
 
 
@@ -48,7 +45,7 @@ def build_app(
     log: Logger,
     auth: AuthClient,
     tracer_provider: TracerProvider | None = None,
-    on_shutdown: tuple[Callable[[], Awaitable[None] | None], ...] = (),
+    on_shutdown: tuple[worker.ShutdownHook, ...] = (),
 ) -> ASGIApp:
     """Wire the service: open Postgres at startup, close it at shutdown, mount the routes.
 
