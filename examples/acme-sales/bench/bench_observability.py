@@ -52,6 +52,7 @@ LOGS_ONLY = "bench.logs_only"  # factories of the services without metrics and t
 class Result:
     requests_per_second: float
     p99_ms: float
+    cpu_ms_per_request: float  # both services' processes: steadier than req/s on a busy machine
 
 
 def main() -> None:
@@ -70,11 +71,11 @@ def main() -> None:
         token = ""
         for run in range(args.runs):
             for config in CONFIGS:
-                with services(db, keys, config, endpoint) as sales_url:
+                with services(db, keys, config, endpoint) as (sales_url, groups):
                     if not token:
                         token = admin_token(kid)
                         add_users(sales_url, token, count=10)
-                    results[config].append(measure(sales_url, token, args))
+                    results[config].append(measure(sales_url, token, groups, args))
                 print(f"run {run + 1}/{args.runs} {config}: {results[config][-1]}", flush=True)
     report(results, spans=spans.count, args=args)
 
@@ -84,34 +85,66 @@ def report(results: Mapping[str, list[Result]], *, spans: int, args: argparse.Na
         f"\nGET {ROUTE} with the admin's token, wrk -t2 -c{args.connections} -d{args.seconds}s, "
         f"one worker per service, medians of {args.runs}"
     )
-    base = statistics.median(r.requests_per_second for r in results["logs only"])
-    print(f"{'configuration':<14} {'req/s':>9} {'p99 ms':>9} {'vs logs only':>14}")
+    base = {
+        "rps": statistics.median(r.requests_per_second for r in results["logs only"]),
+        "cpu": statistics.median(r.cpu_ms_per_request for r in results["logs only"]),
+    }
+    header = ("configuration", "req/s", "p99 ms", "change", "CPU ms/req", "change")
+    print("{:<14} {:>8} {:>8} {:>8}   {:>10} {:>8}".format(*header))
     for config, runs in results.items():
         rps = statistics.median(r.requests_per_second for r in runs)
         p99 = statistics.median(r.p99_ms for r in runs)
-        change = (rps / base - 1) * 100
-        print(f"{config:<14} {rps:>9,.0f} {p99:>9.1f} {change:>+12.1f} %")
+        cpu = statistics.median(r.cpu_ms_per_request for r in runs)
+        print(
+            f"{config:<14} {rps:>8,.0f} {p99:>8.1f} {_change(rps, base['rps']):>8}   "
+            f"{cpu:>10.2f} {_change(cpu, base['cpu']):>8}"
+        )
     print(f"spans received by the OTLP sink: {spans:,}")
 
 
-def measure(sales_url: str, token: str, args: argparse.Namespace) -> Result:
+def _change(value: float, base: float) -> str:
+    return f"{(value / base - 1) * 100:+.1f} %"
+
+
+def measure(sales_url: str, token: str, groups: list[int], args: argparse.Namespace) -> Result:
     url = f"{sales_url}{ROUTE}?page=1&rows=10"
     header = f"Authorization: Bearer {token}"
     wrk = ["wrk", "-t2", f"-c{args.connections}", "-H", header, "--latency"]
     subprocess.run([*wrk, "-d3s", url], check=True, capture_output=True)  # warm up
+    cpu_before = sum(map(group_cpu_seconds, groups))
     out = subprocess.run(
         [*wrk, f"-d{args.seconds}s", url], check=True, capture_output=True, text=True
     ).stdout
+    cpu = sum(map(group_cpu_seconds, groups)) - cpu_before
     if "Non-2xx" in out:
         sys.exit(f"errors under load:\n{out}")
+    requests = int(re.search(r"(\d+) requests in", out)[1])  # type: ignore[index]
     return Result(
         requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),  # type: ignore[index]
         p99_ms=_ms(re.search(r"99%\s+([\d.]+\w+)", out)[1]),  # type: ignore[index]
+        cpu_ms_per_request=cpu * 1000 / requests,
     )
 
 
+def group_cpu_seconds(group: int) -> float:
+    """User and system CPU time of every live process in a process group (a service)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:  # pgrp
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 @contextmanager
-def services(db: sqldb.DBConfig, keys: Path, config: str, endpoint: str) -> Iterator[str]:
+def services(
+    db: sqldb.DBConfig, keys: Path, config: str, endpoint: str
+) -> Iterator[tuple[str, list[int]]]:
+    """Both services started; yields the sales URL and the two process groups."""
     env = dict(os.environ)
     if config in SAMPLED:
         env |= {
@@ -125,12 +158,12 @@ def services(db: sqldb.DBConfig, keys: Path, config: str, endpoint: str) -> Iter
     sales_env = {**env, **service_env("SALES", db, SALES_PORTS), "SALES_AUTH_HOST": auth_url}
     logs_only = config == "logs only"
     with (
-        start(service_command("auth", logs_only), auth_env, auth_url),
+        start(service_command("auth", logs_only), auth_env, auth_url) as auth_group,
         start(
             service_command("sales", logs_only), sales_env, f"http://127.0.0.1:{SALES_PORTS[0]}"
-        ) as sales_url,
+        ) as sales_group,
     ):
-        yield sales_url
+        yield f"http://127.0.0.1:{SALES_PORTS[0]}", [sales_group, auth_group]
 
 
 def service_command(service: str, logs_only: bool) -> list[str]:
@@ -156,7 +189,8 @@ def service_env(prefix: str, db: sqldb.DBConfig, ports: tuple[int, int]) -> dict
 
 
 @contextmanager
-def start(command: list[str], env: Mapping[str, str], url: str) -> Iterator[str]:
+def start(command: list[str], env: Mapping[str, str], url: str) -> Iterator[int]:
+    """A service in a process group of its own, once it is ready; yields the group."""
     process = subprocess.Popen(
         command,
         env=dict(env),
@@ -174,7 +208,7 @@ def start(command: list[str], env: Mapping[str, str], url: str) -> Iterator[str]
                 if process.poll() is not None or time.monotonic() > give_up_at:
                     sys.exit(f"{command} did not start")
                 time.sleep(0.2)
-        yield url
+        yield process.pid
     finally:
         os.killpg(process.pid, 15)
         process.wait(30)

@@ -8,6 +8,7 @@ from opentelemetry.sdk.trace import TracerProvider
 
 from acme_sales.foundation import otel
 from acme_sales.foundation.config import ConfigError
+from tests.support import otlp
 
 
 def resolve(environ: dict[str, str], **settings: str) -> otel.Tracing:
@@ -87,15 +88,19 @@ def test_tracing_off_records_nothing_and_runs_no_exporter() -> None:
 
 
 def test_tracing_on_batches_to_an_exporter() -> None:
-    tracing = otel.Tracing(endpoint="http://127.0.0.1:9", protocol="http/protobuf", sample_ratio=1)
-    provider = otel.start(tracing, service="sales", version="0", environ={})
-    try:
-        [batch] = processors(provider)
-        assert type(batch).__name__ == "BatchSpanProcessor"
-        with provider.get_tracer("test").start_as_current_span("work") as span:
-            assert span.is_recording()
-    finally:
-        provider.shutdown()
+    # A receiver that answers: an unreachable endpoint would hold the shutdown for seconds of
+    # retries.
+    with otlp.http_receiver() as (endpoint, spans):
+        tracing = otel.Tracing(endpoint=endpoint, protocol="http/protobuf", sample_ratio=1)
+        provider = otel.start(tracing, service="sales", version="0", environ={})
+        try:
+            [batch] = processors(provider)
+            assert type(batch).__name__ == "BatchSpanProcessor"
+            with provider.get_tracer("test").start_as_current_span("work") as span:
+                assert span.is_recording()
+        finally:
+            provider.shutdown()  # sends what is queued
+        assert [(span.service, span.name) for span in spans.received] == [("sales", "work")]
 
 
 def test_business_operations_get_a_span_each() -> None:
