@@ -1,13 +1,15 @@
 """The Postgres harness for the whole suite.
 
 One server per session (TEST_DATABASE_URL, or a container), one migrated template database per
-session, and for each test that asks, a fresh database copied from the template (a file copy, far
-faster than migrating again) that is dropped afterwards. Names are unique, so parallel runs
-(pytest-xdist) never share a database.
+session (per pytest-xdist worker), and for each test that asks, a fresh database copied from the
+template (a file copy, far faster than migrating again) that is dropped afterwards. Copies are
+made ahead, a batch at a time, and dropped a batch at a time (see postgres.Copies). Names are
+unique, so parallel runs and workers never share a database.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import AsyncIterator, Iterator
 
@@ -23,10 +25,38 @@ from tests.support import postgres
 # OTLP endpoint, ...) must not reach the apps and processes it starts.
 SERVICE_ENV_PREFIXES = ("SALES_", "AUTH_", "ADMIN_", "OTEL_", "PROMETHEUS_MULTIPROC_DIR")
 
+# Why the xdist controller found no test server, if it did not.
+NO_SERVER = pytest.StashKey[BaseException]()
+
 
 def pytest_configure() -> None:
     for name in [name for name in os.environ if name.startswith(SERVICE_ENV_PREFIXES)]:
         del os.environ[name]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under pytest-xdist, find the server here, before the workers start: one container serves
+    them all, and a run without a server stops once, saying so, not once in each worker."""
+    config = session.config
+    if not config.pluginmanager.has_plugin("dsession"):  # no workers: each test asks in turn
+        return
+    server = contextlib.ExitStack()
+    config.add_cleanup(server.close)  # after the workers are gone
+    try:
+        url = server.enter_context(postgres.server_url())
+        postgres.check_server(url)
+    except pytest.exit.Exception as stop:
+        # Stopping later, once the session has started, prints the message once, not twice.
+        config.stash[NO_SERVER] = stop
+        return
+    os.environ["TEST_DATABASE_URL"] = url  # the workers, started next, inherit it
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session: pytest.Session) -> None:
+    if (stop := session.config.stash.get(NO_SERVER, None)) is not None:
+        raise stop
 
 
 @pytest.fixture(scope="session")
@@ -53,12 +83,31 @@ async def migrated_template(database_url: str) -> AsyncIterator[str]:
         await postgres.drop_database(database_url, name)
 
 
+@pytest.fixture(scope="session")
+async def migrated_copies(
+    database_url: str, migrated_template: str
+) -> AsyncIterator[postgres.Copies]:
+    """Fresh copies of the migrated template, one for each test that asks."""
+    copies = postgres.Copies(database_url, template=migrated_template)
+    yield copies
+    await copies.close()
+
+
+@pytest.fixture(scope="session")
+async def empty_copies(database_url: str) -> AsyncIterator[postgres.Copies]:
+    """Fresh databases with no tables at all, one for each test that asks."""
+    copies = postgres.Copies(database_url)
+    yield copies
+    await copies.close()
+
+
 @pytest.fixture
-async def db_config(database_url: str, migrated_template: str) -> AsyncIterator[sqldb.DBConfig]:
+async def db_config(
+    database_url: str, migrated_copies: postgres.Copies
+) -> AsyncIterator[sqldb.DBConfig]:
     """Settings for a fresh, migrated database of this test's own (not seeded)."""
-    name = await postgres.create_database(database_url, template=migrated_template)
-    yield postgres.config_for(database_url, name)
-    await postgres.drop_database(database_url, name)
+    async with migrated_copies.lent() as name:
+        yield postgres.config_for(database_url, name)
 
 
 @pytest.fixture
@@ -69,11 +118,12 @@ async def db_pool(db_config: sqldb.DBConfig) -> AsyncIterator[asyncpg.Pool[async
 
 
 @pytest.fixture
-async def empty_db_config(database_url: str) -> AsyncIterator[sqldb.DBConfig]:
+async def empty_db_config(
+    database_url: str, empty_copies: postgres.Copies
+) -> AsyncIterator[sqldb.DBConfig]:
     """Settings for a fresh database with no tables at all, for testing migrations themselves."""
-    name = await postgres.create_database(database_url)
-    yield postgres.config_for(database_url, name)
-    await postgres.drop_database(database_url, name)
+    async with empty_copies.lent() as name:
+        yield postgres.config_for(database_url, name)
 
 
 @pytest.fixture

@@ -3,18 +3,10 @@
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import time
 
 import httpx
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def wait_until_answering(url: str, timeout: float = 30.0) -> httpx.Response:
@@ -27,6 +19,21 @@ def wait_until_answering(url: str, timeout: float = 30.0) -> httpx.Response:
             if time.monotonic() > give_up_at:
                 raise
             time.sleep(0.1)
+
+
+def wait_for_workers(url: str, workers: int, timeout: float = 30.0) -> None:
+    """Poll `url` (a liveness route, which names the process that answered) on a fresh connection
+    each time until `workers` different processes have answered, or fail after `timeout` seconds.
+
+    A service answers as soon as its first worker is up; the others may still be starting, and
+    cannot yet take part in what a test asks of every worker (a stack dump, for one)."""
+    give_up_at = time.monotonic() + timeout
+    answered: set[int] = set()
+    while len(answered) < workers:
+        if time.monotonic() > give_up_at:
+            raise TimeoutError(f"{len(answered)} of {workers} workers answered {url}")
+        answered.add(httpx.get(url, timeout=5.0).json()["pid"])
+        time.sleep(0.02)
 
 
 def stop(process: "subprocess.Popen[bytes]", timeout: float = 15.0) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from acme_sales.foundation import sqldb
 from acme_sales.foundation.config import to_environ
 from tests.support.ports import unused_port
-from tests.support.processes import stop, wait_until_answering
+from tests.support.processes import stop, wait_for_workers, wait_until_answering
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,6 +66,8 @@ def running(
     )
     try:
         wait_until_answering(f"{started.api_url}/v1/liveness")
+        if workers > 1:
+            wait_for_workers(f"{started.api_url}/v1/liveness", workers)
         yield started
     finally:
         stop(process)

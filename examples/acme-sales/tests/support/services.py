@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import asyncpg
+import httpx
 from litestar.testing import AsyncTestClient
 from litestar.types import ASGIApp
 
@@ -51,25 +52,59 @@ def write_signing_key(folder: Path) -> Path:
     return folder
 
 
+@dataclasses.dataclass(frozen=True)
+class Apps:
+    """Both apps, built once and served again for each test (building them, routes, keys and
+    policies, was most of what an API test cost).
+
+    Nothing of one test reaches the next: each serving starts both apps afresh (their lifespans
+    open new pools) and stops them, and they find their database by name, a name each test gives
+    its own fresh database for its duration (see tests/api/services/conftest.py).
+    """
+
+    sales: ASGIApp
+    auth: ASGIApp
+    auth_client: HTTPAuthClient  # the sales app's way to the auth app: pointed at it per serving
+    tokens: TokenService
+    issuer: str
+
+    @asynccontextmanager
+    async def serving(self, seed_pool: asyncpg.Pool[asyncpg.Record]) -> AsyncIterator[Services]:
+        """Both apps started (pools opened), each behind a test client of its own, until the
+        block ends; then stopped (pools closed)."""
+        async with AsyncTestClient(app=self.auth) as auth_client:
+            self.auth_client.http = auth_client
+            async with AsyncTestClient(app=self.sales) as sales_client:
+                yield Services(
+                    sales=sales_client,
+                    auth=auth_client,
+                    users=user_bus(seed_pool),
+                    tokens=self.tokens,
+                    issuer=self.issuer,
+                )
+
+
+def build(db_config: sqldb.DBConfig, keys_folder: Path) -> Apps:
+    """Both apps on the database `db_config` names, the auth app with the keys in `keys_folder`."""
+    log = logger.get_logger()
+    auth_cfg = AuthConfig(db=db_config, auth=TokenConfig(keys_folder=str(keys_folder)))
+    # Until served, the sales app's auth client points nowhere: `serving` points it at the auth app.
+    auth_client = HTTPAuthClient(httpx.AsyncClient(), log=log)
+    return Apps(
+        sales=sales_app.build_app(SalesConfig(db=db_config), log=log, auth=auth_client),
+        auth=auth_app.build_app(auth_cfg, log=log),
+        auth_client=auth_client,
+        tokens=TokenService(
+            KeyStore.load_folder(keys_folder), issuer=auth_cfg.auth.issuer, ttl=auth_cfg.auth.ttl
+        ),
+        issuer=auth_cfg.auth.issuer,
+    )
+
+
 @asynccontextmanager
 async def running(
     db_config: sqldb.DBConfig, seed_pool: asyncpg.Pool[asyncpg.Record], keys_folder: Path
 ) -> AsyncIterator[Services]:
-    log = logger.get_logger()
-    auth_cfg = AuthConfig(db=db_config, auth=TokenConfig(keys_folder=str(keys_folder)))
-    async with AsyncTestClient(app=auth_app.build_app(auth_cfg, log=log)) as auth_client:
-        sales = sales_app.build_app(
-            SalesConfig(db=db_config), log=log, auth=HTTPAuthClient(auth_client, log=log)
-        )
-        async with AsyncTestClient(app=sales) as sales_client:
-            yield Services(
-                sales=sales_client,
-                auth=auth_client,
-                users=user_bus(seed_pool),
-                tokens=TokenService(
-                    KeyStore.load_folder(keys_folder),
-                    issuer=auth_cfg.auth.issuer,
-                    ttl=auth_cfg.auth.ttl,
-                ),
-                issuer=auth_cfg.auth.issuer,
-            )
+    """Both apps built for this block alone (for a test that must see them built), and served."""
+    async with build(db_config, keys_folder).serving(seed_pool) as services:
+        yield services

@@ -15,7 +15,8 @@ import pytest
 
 from acme_sales.foundation import sqldb
 from acme_sales.foundation.config import to_environ
-from tests.support.processes import free_port, stop, wait_until_answering
+from tests.support.ports import unused_port
+from tests.support.processes import stop, wait_until_answering
 
 PROJECT_ROOT = Path(__file__).resolve().parents[4]
 SHUTDOWN_TIMEOUT = 4.0
@@ -68,7 +69,7 @@ class RunningService:
 @pytest.fixture
 def service(db_config: sqldb.DBConfig, tmp_path: Path) -> Iterator[RunningService]:
     """The real supervisor and two workers serving the sales app (plus /test/slow)."""
-    api_port, debug_port = free_port(), free_port()
+    api_port, debug_port = unused_port(), unused_port()
     env = {**os.environ, **to_environ(db_config, prefix="SALES_DB"), "SALES_BUILD": "shutdown-test"}
     log_path = tmp_path / "service.log"
     with log_path.open("wb") as log_file:

@@ -5,7 +5,6 @@ import json
 import signal
 import subprocess
 import sys
-import time
 
 from acme_sales.api.tooling.logfmt.main import format_line
 
@@ -54,11 +53,14 @@ def test_ctrl_c_does_not_stop_it_before_its_input_ends() -> None:
         text=True,
     )
     assert process.stdin is not None
+    assert process.stdout is not None
     process.stdin.write(json.dumps(LINE) + "\n")
     process.stdin.flush()
-    time.sleep(0.5)  # started and reading
+    # Its first line out: started and reading, so Ctrl-C is already ignored (a fixed wait is
+    # too short on a busy machine).
+    first = process.stdout.readline()
     process.send_signal(signal.SIGINT)  # what a terminal sends the whole pipe on Ctrl-C
     process.stdin.write(json.dumps({**LINE, "event": "shutdown complete"}) + "\n")
-    output, _ = process.communicate(timeout=10)
+    rest, _ = process.communicate(timeout=10)
     assert process.returncode == 0
-    assert [line.split()[4] for line in output.splitlines()] == ["request", "shutdown"]
+    assert [line.split()[4] for line in (first + rest).splitlines()] == ["request", "shutdown"]
