@@ -5,7 +5,7 @@ SHELL := bash
 DEST ?= .render
 LINT_PATHS := $(wildcard tests hooks scripts extensions)
 
-.PHONY: help test test-fast examples lock render lint fix
+.PHONY: help test test-fast examples lock render lint fix tags
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -24,6 +24,9 @@ lock: ## Regenerate template/uv.lock.jinja with `uv lock` in a default render (A
 
 render: ## Render the working tree with the defaults into DEST (default .render; ARGS="q=a ...")
 	uv run python scripts/render.py "$(DEST)" $(ARGS)
+
+tags: ## Tag every release CHANGELOG.md records (in a clone that lacks the tags)
+	uv run python scripts/releases.py tags
 
 lint: ## Check this repository's own Python (tests/, hooks/, scripts/) with ruff
 	uv run ruff check $(LINT_PATHS)

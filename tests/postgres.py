@@ -33,7 +33,15 @@ async def main(action, url, name, *args):
     conn = await asyncpg.connect(url, database=name)
     try:
         if action == "migrations":
+            by_version = await conn.fetchval(
+                "SELECT count(*) FROM information_schema.columns"
+                " WHERE table_name = 'schema_migrations' AND column_name = 'version'"
+            )
             rows = await conn.fetch(
+                # Template 0.1.0 recorded core migrations by version: named by their file's stem.
+                "SELECT lpad(version::text, 4, '0') || '_' || description AS name,"
+                " 'core' AS kind, checksum, applied_at FROM schema_migrations ORDER BY name"
+                if by_version else
                 "SELECT name, kind, checksum, applied_at FROM schema_migrations ORDER BY name"
             )
             print(json.dumps({r["name"]: [r["kind"], r["checksum"], r["applied_at"].isoformat()]

@@ -15,11 +15,14 @@ session: never tag it. Clone it (``clone_template``), render from the clone with
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+CONFLICT_MARKER = re.compile(r"^(<<<<<<<|>>>>>>>)( |$)", re.MULTILINE)
 
 
 def git(repo: Path, *args: str) -> str:
@@ -81,3 +84,18 @@ def append_line(path: Path, line: str) -> None:
     """Append one line to a text file (which ends with a newline)."""
     with path.open("a", encoding="utf-8") as file:
         file.write(line + "\n")
+
+
+def assert_clean_merge(project: Path) -> None:
+    """No merge leftovers (.rej, .orig) and no conflict markers in any file of ``project``."""
+    __tracebackhide__ = True
+    tracked = git(project, "ls-files", "--cached", "--others", "--exclude-standard").splitlines()
+    leftovers = [path for path in tracked if path.endswith((".rej", ".orig"))]
+    assert not leftovers, f"the update left merge leftovers: {leftovers}"
+    conflicted = [
+        path
+        for path in tracked
+        if (project / path).is_file()
+        and CONFLICT_MARKER.search((project / path).read_text(encoding="utf-8", errors="replace"))
+    ]
+    assert not conflicted, f"conflict markers after the update in {conflicted}"

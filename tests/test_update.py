@@ -23,10 +23,10 @@ from pytest_copier.plugin import CopierFixture, CopierProject
 from rendering import REPO_ROOT
 from template_versions import (
     append_line,
+    assert_clean_merge,
     clone_template,
     commit_all,
     dirty_paths,
-    git,
     init_project_repo,
     release_template_version,
 )
@@ -151,7 +151,7 @@ def _run_as_written(project: Path, command: str, run_in_project: Runner) -> Run:
 
 def _assert_work_order_added(project: Path, fields: dict[str, str]) -> None:
     __tracebackhide__ = True
-    _assert_clean_merge(project)
+    assert_clean_merge(project)
     added = [path for status, path in _changes(project) if status == "??"]
     src = "src/acme_sales"
     for path in (
@@ -235,7 +235,6 @@ DEFAULT_DOMAINS: dict[str, Any] = yaml.safe_load(
     yaml.safe_load((REPO_ROOT / "copier.yml").read_text(encoding="utf-8"))["domains"]["default"]
 )
 WORK_ORDER = {"fields": {"title": "text", "due": "date?", "priority": "int"}}
-CONFLICT_MARKER = re.compile(r"^(<<<<<<<|>>>>>>>)( |$)", re.MULTILINE)
 
 
 @pytest.fixture
@@ -262,20 +261,6 @@ def _changes(project: Path) -> list[tuple[str, str]]:
     return [(line[:2], line[3:]) for line in dirty_paths(project)]
 
 
-def _assert_clean_merge(project: Path) -> None:
-    __tracebackhide__ = True
-    tracked = git(project, "ls-files", "--cached", "--others", "--exclude-standard").splitlines()
-    leftovers = [path for path in tracked if path.endswith((".rej", ".orig"))]
-    assert not leftovers, f"the update left merge leftovers: {leftovers}"
-    conflicted = [
-        path
-        for path in tracked
-        if (project / path).is_file()
-        and CONFLICT_MARKER.search((project / path).read_text(encoding="utf-8", errors="replace"))
-    ]
-    assert not conflicted, f"conflict markers after the update in {conflicted}"
-
-
 def _rendered_pytest(project: Path, paths: list[str], run_in_project: Runner) -> Run:
     missing = [path for path in paths if not (project / path).exists()]
     assert not missing, f"not rendered: {missing}"
@@ -296,7 +281,7 @@ def test_update_adds_a_domain_to_a_migrated_project(
     project.update(domains={**DEFAULT_DOMAINS, "work_order": WORK_ORDER})
 
     # A clean merge: the new slice arrives, the old domains' files and migrations are untouched.
-    _assert_clean_merge(project.path)
+    assert_clean_merge(project.path)
     changes = _changes(project.path)
     added = [path for status, path in changes if status == "??"]
     modified = [path for status, path in changes if status == " M"]
@@ -354,7 +339,7 @@ def test_update_removes_a_domain_and_keeps_its_table(
     project.update(domains={"product": DEFAULT_DOMAINS["product"]})
 
     # Code, routes, tests and the migration file go; nothing else is touched.
-    _assert_clean_merge(project.path)
+    assert_clean_merge(project.path)
     changes = _changes(project.path)
     assert not [path for status, path in changes if status == "??"], changes
     deleted = [path for status, path in changes if status == " D"]
