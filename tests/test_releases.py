@@ -21,6 +21,7 @@ import copier
 import pytest
 import yaml
 from postgres import Database
+from readme_commands import blocks_after, run_as_written
 from releases import Release, full_commit, releases
 from rendering import REPO_ROOT
 from template_versions import assert_clean_merge, commit_all, git, init_project_repo
@@ -165,10 +166,13 @@ def test_an_update_from_a_release_carries_the_project_and_its_database(
     users = db.sql("rows", "users")
     assert users, "the release's seed data made no users"
 
+    # This repository's README, as written but for the version: the working tree's.
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    (update,) = blocks_after(readme, "## Releases", "bash")
+    newest = f"--vcs-ref {RELEASES[0].version}"
+    assert update.strip().endswith(newest), "the README's update is not to the newest release"
     version = _working_tree_version()
-    copier.run_update(
-        project, vcs_ref=version, defaults=True, unsafe=True, overwrite=True, quiet=True
-    )
+    run_as_written(project, update.strip().replace(newest, f"--vcs-ref {version}"), run_in_project)
 
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
     assert answers["_commit"] == version

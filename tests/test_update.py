@@ -20,6 +20,7 @@ import yaml
 from extension import generated_test_files
 from postgres import Database
 from pytest_copier.plugin import CopierFixture, CopierProject
+from readme_commands import UVX_COPIER, blocks_after, run_as_written
 from rendering import REPO_ROOT
 from template_versions import (
     append_line,
@@ -122,31 +123,8 @@ def test_update_keeps_the_projects_own_lock(project: CopierProject, template_rep
 
 # --- the READMEs' update recipes, run as written (slow: uvx fetches Copier and its extensions) ----
 
-UVX_COPIER = "uvx --with copier-template-extensions --with ruff"
 UPDATE = f"{UVX_COPIER} copier update --trust --defaults"
 ADD_A_DOMAIN = f"{UPDATE} --data-file ../domains.yml"
-FENCED = re.compile(r"^```(\w*)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
-
-
-def _blocks_after(text: str, anchor: str, lang: str) -> tuple[str]:
-    """The first fenced ``lang`` block after ``anchor`` (said once) in a README."""
-    __tracebackhide__ = True
-    assert text.count(anchor) == 1, f"the README no longer says {anchor!r} (once)"
-    blocks = [body for kind, body in FENCED.findall(text[text.index(anchor) :]) if kind == lang]
-    assert blocks, f"no {lang} block after {anchor!r}"
-    return (blocks[0],)
-
-
-def _run_as_written(project: Path, command: str, run_in_project: Runner) -> Run:
-    """A README's command line, by bash, in the project, with nothing of this repository's env
-    (git's identity from pytest-gitconfig's files, which Copier's own commits need)."""
-    git_env = {name: value for name, value in os.environ.items() if name.startswith("GIT_")}
-    return run_in_project(
-        project,
-        ["bash", "-c", command],
-        env=git_env,
-        label=f"{command.removeprefix(UVX_COPIER).lstrip()} [README]",
-    )
 
 
 def _assert_work_order_added(project: Path, fields: dict[str, str]) -> None:
@@ -177,10 +155,10 @@ def test_rendered_readme_update_recipes_as_written(
         lambda root: append_line(root / "template" / "README.md.jinja", TEMPLATE_LINE),
     )
     readme = (project.path / "README.md").read_text(encoding="utf-8")
-    (update,) = _blocks_after(readme, "## Updating from the template", "bash")
+    (update,) = blocks_after(readme, "## Updating from the template", "bash")
     assert update.strip() == UPDATE
 
-    _run_as_written(project.path, update.strip(), run_in_project)
+    run_as_written(project.path, update.strip(), run_in_project)
 
     assert TEMPLATE_LINE in (project.path / "README.md").read_text(encoding="utf-8")
     assert _answers(project.path)["_commit"] == "100.0.0"
@@ -188,8 +166,8 @@ def test_rendered_readme_update_recipes_as_written(
 
     # Adding a domain: the `domains:` entry of the answers, then the README's new domain at the
     # same indentation, into ../domains.yml; then the README's command.
-    (new_domain,) = _blocks_after(readme, "**Adding a domain later**", "yaml")
-    (command,) = _blocks_after(readme, "**Adding a domain later**", "bash")
+    (new_domain,) = blocks_after(readme, "**Adding a domain later**", "yaml")
+    (command,) = blocks_after(readme, "**Adding a domain later**", "bash")
     assert command.strip() == ADD_A_DOMAIN
     answers = (project.path / ANSWERS_FILE).read_text(encoding="utf-8").splitlines(keepends=True)
     start = answers.index("domains:\n")
@@ -200,7 +178,7 @@ def test_rendered_readme_update_recipes_as_written(
         entry.append(line)
     (project.path.parent / "domains.yml").write_text("".join(entry) + new_domain, "utf-8")
 
-    _run_as_written(project.path, command.strip(), run_in_project)
+    run_as_written(project.path, command.strip(), run_in_project)
 
     _assert_work_order_added(project.path, yaml.safe_load(new_domain)["work_order"]["fields"])
 
@@ -212,16 +190,16 @@ def test_template_readme_add_a_domain_recipe_as_written(
     """This repository's README: the default domains under `domains:` with the new one, in
     ../domains.yml, and its update command; Copier must not find the project dirty."""
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    (default,) = _blocks_after(readme, "The default is exactly:", "yaml")
+    (default,) = blocks_after(readme, "The default is exactly:", "yaml")
     assert yaml.safe_load(default) == DEFAULT_DOMAINS
     recipe = "to add `work_order` to the defaults"
-    (new_domain,) = _blocks_after(readme, recipe, "yaml")
-    (command,) = _blocks_after(readme, recipe, "bash")
+    (new_domain,) = blocks_after(readme, recipe, "yaml")
+    (command,) = blocks_after(readme, recipe, "bash")
     assert command.strip() == ADD_A_DOMAIN
     indented = "".join(f"  {line}" for line in default.splitlines(keepends=True))
     (project.path.parent / "domains.yml").write_text(f"domains:\n{indented}{new_domain}", "utf-8")
 
-    _run_as_written(project.path, command.strip(), run_in_project)
+    run_as_written(project.path, command.strip(), run_in_project)
 
     fields = yaml.safe_load(f"domains:\n{new_domain}")["domains"]["work_order"]["fields"]
     _assert_work_order_added(project.path, fields)
