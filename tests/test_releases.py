@@ -207,3 +207,50 @@ def test_an_update_from_a_release_carries_the_project_and_its_database(
         run_in_project(
             project, ["make", "test"], label=f"make test [{release.version} -> {version}]"
         )
+
+
+def test_no_release_path_disappears_without_a_copier_migration() -> None:
+    """A file the newest recorded release renders must still be rendered by the working tree, or
+    copier.yml must carry projects along with a `_migrations` task for the next version.
+
+    Copier's update merges file by file: a template file moved or renamed arrives fresh at its
+    new path while a team's edits stay behind at the old one. So a move is never silent: it
+    needs a migration task (and a test on a project rendered before the move)."""
+    newest = next(release for release in RELEASES if release.commit is not None)
+    assert newest.commit is not None
+    then = _paths(
+        git(REPO_ROOT, "ls-tree", "-r", "-z", "--name-only", newest.commit, "--", "template")
+    )
+    now = _paths(
+        git(
+            REPO_ROOT,
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+            "--",
+            "template",
+        )
+    )
+    now = {path for path in now if (REPO_ROOT / path).is_file()}  # not deleted, uncommitted
+    gone = sorted(then - now)
+    migrations = yaml.safe_load((REPO_ROOT / "copier.yml").read_text(encoding="utf-8")).get(
+        "_migrations", []
+    )
+    carried = [m for m in migrations if _newer(str(m.get("version", "")), newest.version)]
+    assert not gone or carried, (
+        f"gone since {newest.version}, with no `_migrations` task after it in copier.yml: {gone}"
+    )
+
+
+def _paths(listing: str) -> set[str]:
+    """The paths of a `git ... -z` listing (paths may hold spaces: Jinja in file names)."""
+    return {path for path in listing.split("\0") if path}
+
+
+def _newer(version: str, than: str) -> bool:
+    def parts(text: str) -> tuple[int, ...]:
+        return tuple(int(part) for part in text.removeprefix("v").split(".")[:3])
+
+    return bool(version) and parts(version) > parts(than)
