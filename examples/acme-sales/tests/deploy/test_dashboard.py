@@ -72,7 +72,9 @@ def test_every_dashboard_metric_is_exported(
     assert len(wanted) >= 10, f"found too few metrics in the dashboard: {sorted(wanted)}"
 
     tokens = TokenService(KeyStore.load_folder(keys_folder), issuer=DEFAULT_ISSUER, ttl=DEFAULT_TTL)
-    token = tokens.generate(services.KID, admin.id, ["ADMIN"])
+    token = tokens.generate(
+        services.KID, admin.id, ["ADMIN"], credentials=admin.credentials_version
+    )
     with (
         running.running(
             "acme_sales.api.services.auth",

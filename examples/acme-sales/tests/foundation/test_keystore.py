@@ -255,3 +255,40 @@ def test_generate_key_refuses_weak_sizes(tmp_path: Path) -> None:
 def test_repr_names_kids_only(tmp_path: Path) -> None:
     keys.write_key(tmp_path, "k", keys.rsa_key())
     assert repr(KeyStore.load_folder(tmp_path)) == "KeyStore(kids=['k'])"
+
+
+def test_add_checks_the_key_and_never_replaces_one() -> None:
+    store = KeyStore({"k": keys.rsa_key()})
+    store.add("new", keys.rsa_key("new"))
+    assert store.kids() == ["k", "new"]
+    assert store.public_key("new").public_numbers() == (
+        keys.rsa_key("new").public_key().public_numbers()
+    )
+    with pytest.raises(KeyStoreError, match="'k' is already loaded"):
+        store.add("k", keys.rsa_key("other"))
+    assert store.private_key("k").private_numbers() == keys.rsa_key().private_numbers()
+    with pytest.raises(KeyStoreError, match=r"key 'small': RSA key of 1024 bits"):
+        store.add("small", keys.rsa_key("small", bits=1024))
+    assert store.kids() == ["k", "new"]
+
+
+def test_a_miss_asks_the_hook_and_looks_again_only_if_keys_were_added() -> None:
+    calls: list[None] = []
+    store: KeyStore
+
+    def on_miss() -> bool:
+        calls.append(None)
+        if len(calls) == 1:
+            return False
+        store.add("late", keys.rsa_key("late"))
+        return True
+
+    store = KeyStore({"k": keys.rsa_key()}, on_miss=on_miss)
+    assert store.private_key("k") is keys.rsa_key()
+    assert calls == []  # a kid it has: no hook
+    with pytest.raises(KeyNotFoundError):
+        store.public_key("late")
+    assert store.public_key("late").public_numbers() == (
+        keys.rsa_key("late").public_key().public_numbers()
+    )
+    assert len(calls) == 2

@@ -4,7 +4,10 @@ Each `<kid>.pem` file in the folder holds one unencrypted RSA private key, PKCS#
 (`BEGIN RSA PRIVATE KEY`) or PKCS#8 (`BEGIN PRIVATE KEY`); files with other names are ignored.
 Every file is checked at load time, so a bad key stops a service when it starts rather than
 when a token is first signed. Keys are looked up in a dict built then: a kid that arrives in a
-token header (`../x`, `/etc/passwd`) is only ever a dict key, never a path.
+token header (`../x`, `/etc/passwd`) is only ever a dict key, never a path. Keys can be added
+later (`add`), each checked the same way; a store given an `on_miss` hook calls it when a kid is
+not found, and looks again if it reports keys added (see keyfolder.KeyFolder: the hook never sees
+the kid, so it cannot be turned into a path there either).
 
 Nothing here logs, and no error message carries key material.
 """
@@ -12,7 +15,7 @@ Nothing here logs, and no error message carries key material.
 import os
 import stat
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -37,54 +40,65 @@ class KeyNotFoundError(KeyStoreError, LookupError):
 
     def __init__(self, kid: str) -> None:
         self.kid = kid
-        shown = kid if len(kid) <= _MAX_KID_SHOWN else kid[:_MAX_KID_SHOWN] + "..."
-        super().__init__(f"no key with id {shown!r}")
+        super().__init__(f"no key with id {_shown(kid)!r}")
 
 
 class KeyStore:
     """RSA private keys by kid, with their public halves derived once."""
 
-    def __init__(self, keys: Mapping[str, rsa.RSAPrivateKey]) -> None:
+    def __init__(
+        self,
+        keys: Mapping[str, rsa.RSAPrivateKey],
+        *,
+        on_miss: Callable[[], bool] | None = None,
+    ) -> None:
+        """`on_miss`: called when a kid is not found; True means keys were added, look again."""
         for kid, key in keys.items():
             _check_rsa(key, source=f"key {kid!r}")
         self._private = dict(keys)
         self._public = {kid: key.public_key() for kid, key in self._private.items()}
+        self._on_miss = on_miss
 
     @classmethod
-    def load_folder(cls, folder: Path) -> "KeyStore":
+    def load_folder(cls, folder: Path, *, on_miss: Callable[[], bool] | None = None) -> "KeyStore":
         """Every `*.pem` key in `folder`; raises KeyStoreError naming the first bad file."""
-        if not folder.is_dir():
-            raise KeyStoreError(f"key folder {folder} does not exist or is not a directory")
-        try:
-            paths = sorted(folder.iterdir())
-        except OSError as err:
-            raise KeyStoreError(f"key folder {folder}: cannot list: {err.strerror}") from None
-        # Kubernetes mounts secrets as symlinks (`kid.pem -> ..data/kid.pem`) beside `..data`
-        # folders: symlinks are followed, and only `*.pem` names are keys.
-        keys = {
-            path.name.removesuffix(PEM_SUFFIX): read_private_key(path)
-            for path in paths
-            if path.name.endswith(PEM_SUFFIX) and path.name != PEM_SUFFIX
-        }
+        keys = {kid: read_private_key(path) for kid, path in key_files(folder).items()}
         if not keys:
             raise KeyStoreError(f"key folder {folder} holds no {PEM_SUFFIX} key files")
-        return cls(keys)
+        return cls(keys, on_miss=on_miss)
 
     def kids(self) -> list[str]:
         """The key ids, sorted."""
         return sorted(self._private)
 
+    def add(self, kid: str, key: rsa.RSAPrivateKey) -> None:
+        """Add a key under a new kid (KeyStoreError if the key is unfit or the kid is taken).
+
+        Keys are only ever added: a kid, once loaded, keeps its key for the store's life.
+        """
+        _check_rsa(key, source=f"key {kid!r}")
+        if kid in self._private:
+            raise KeyStoreError(f"key {_shown(kid)!r} is already loaded")
+        # New dicts swapped in, public half first: a lookup running meanwhile (another thread)
+        # sees the old set or the new one, never a private key without its public half.
+        self._public = {**self._public, kid: key.public_key()}
+        self._private = {**self._private, kid: key}
+
     def private_key(self, kid: str) -> rsa.RSAPrivateKey:
-        try:
-            return self._private[kid]
-        except KeyError:
-            raise KeyNotFoundError(kid) from None
+        key = self._private.get(kid)
+        if key is None and self._on_miss is not None and self._on_miss():
+            key = self._private.get(kid)
+        if key is None:
+            raise KeyNotFoundError(kid)
+        return key
 
     def public_key(self, kid: str) -> rsa.RSAPublicKey:
-        try:
-            return self._public[kid]
-        except KeyError:
-            raise KeyNotFoundError(kid) from None
+        key = self._public.get(kid)
+        if key is None and self._on_miss is not None and self._on_miss():
+            key = self._public.get(kid)
+        if key is None:
+            raise KeyNotFoundError(kid)
+        return key
 
     def public_key_pem(self, kid: str) -> str:
         """The public key of `kid` as a PEM SubjectPublicKeyInfo, fit to hand to verifiers."""
@@ -98,6 +112,26 @@ class KeyStore:
 
     def __repr__(self) -> str:
         return f"KeyStore(kids={self.kids()!r})"
+
+
+def key_files(folder: Path) -> dict[str, Path]:
+    """The `*.pem` files of `folder` by kid, in kid order; KeyStoreError if it cannot be listed.
+
+    Only names are looked at: nothing is opened, so a bad file shows when it is read.
+    """
+    if not folder.is_dir():
+        raise KeyStoreError(f"key folder {folder} does not exist or is not a directory")
+    try:
+        paths = sorted(folder.iterdir())
+    except OSError as err:
+        raise KeyStoreError(f"key folder {folder}: cannot list: {err.strerror}") from None
+    # Kubernetes mounts secrets as symlinks (`kid.pem -> ..data/kid.pem`) beside `..data`
+    # folders: symlinks are followed, and only `*.pem` names are keys.
+    return {
+        path.name.removesuffix(PEM_SUFFIX): path
+        for path in paths
+        if path.name.endswith(PEM_SUFFIX) and path.name != PEM_SUFFIX
+    }
 
 
 def read_private_key(path: Path) -> rsa.RSAPrivateKey:
@@ -152,6 +186,10 @@ def _read_bounded(path: Path, limit: int) -> bytes:
     if len(data) > limit:
         raise KeyStoreError(f"{path}: larger than {limit} bytes; not a key file")
     return data
+
+
+def _shown(kid: str) -> str:
+    return kid if len(kid) <= _MAX_KID_SHOWN else kid[:_MAX_KID_SHOWN] + "..."
 
 
 def _check_rsa(key: object, *, source: str) -> rsa.RSAPrivateKey:

@@ -2,10 +2,11 @@
 
 Set where traces go with the service's own settings (`--trace-endpoint`, ...) or the standard
 OpenTelemetry variables (`OTEL_EXPORTER_OTLP_ENDPOINT`, ...); a setting wins over its variable.
-With no endpoint, tracing costs next to nothing: no span is recorded, nothing is exported, no
-exporter thread runs, and SQL is not instrumented. Trace context is still taken from each request
-(or made up) and passed to the auth service, so both services' log lines for one request carry
-the same `trace_id` either way.
+With no endpoint, tracing costs next to nothing: no span is recorded, nothing is exported and no
+exporter thread runs. Trace context is still taken from each request (or made up) and passed to
+the auth service, so both services' log lines for one request carry the same `trace_id` either
+way. SQL statements get their spans from the pool's connections (`sqldb.spans`), only in traces
+that are recorded.
 """
 
 import dataclasses
@@ -146,7 +147,6 @@ def start(
     else:
         provider = TracerProvider(resource=resource, sampler=_sampler(tracing))
         provider.add_span_processor(_batch_processor(tracing))
-        _instrument_sql()
     if not isinstance(trace.get_tracer_provider(), TracerProvider):
         trace.set_tracer_provider(provider)
     return provider
@@ -277,12 +277,3 @@ def _http_traces_url(endpoint: str) -> str:
         if endpoint.rstrip("/").endswith("/v1/traces")
         else endpoint.rstrip("/") + "/v1/traces"
     )
-
-
-def _instrument_sql() -> None:
-    """A span per SQL statement, with its text and never its parameters."""
-    from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor  # noqa: PLC0415
-
-    instrumentor = AsyncPGInstrumentor(capture_parameters=False)  # type: ignore[no-untyped-call]
-    if not instrumentor.is_instrumented_by_opentelemetry:
-        instrumentor.instrument()

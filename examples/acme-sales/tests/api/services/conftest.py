@@ -28,9 +28,14 @@ def served_name() -> str:
     return postgres.unique_name()
 
 
-@pytest.fixture(scope="session")
-def apps(database_url: str, served_name: str, keys_folder: Path) -> services.Apps:
-    return services.build(postgres.config_for(database_url, served_name), keys_folder)
+@pytest.fixture(scope="session", params=["local", "remote"])
+def apps(
+    request: pytest.FixtureRequest, database_url: str, served_name: str, keys_folder: Path
+) -> services.Apps:
+    """Both apps, the sales app in each auth mode in turn: every API test runs in both."""
+    return services.build(
+        postgres.config_for(database_url, served_name), keys_folder, mode=request.param
+    )
 
 
 @pytest.fixture

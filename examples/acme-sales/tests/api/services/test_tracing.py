@@ -40,7 +40,8 @@ async def admin(db_pool: asyncpg.Pool[asyncpg.Record]) -> User:
 def bearer(user: User, keys_folder: Path) -> dict[str, str]:
     tokens = TokenService(KeyStore.load_folder(keys_folder), issuer=DEFAULT_ISSUER, ttl=DEFAULT_TTL)
     roles = [str(role) for role in user.roles]
-    return {"Authorization": "Bearer " + tokens.generate(services.KID, user.id, roles)}
+    token = tokens.generate(services.KID, user.id, roles, credentials=user.credentials_version)
+    return {"Authorization": f"Bearer {token}"}
 
 
 def exporting_to(endpoint: str, protocol: str) -> dict[str, str]:
@@ -56,7 +57,8 @@ def exporting_to(endpoint: str, protocol: str) -> dict[str, str]:
 def both_services(
     db_config: sqldb.DBConfig, keys_folder: Path, tmp_path: Path
 ) -> Iterator[tuple[running.Process, running.Process, otlp.Spans]]:
-    """Auth and sales as real processes, both exporting to one OTLP/HTTP receiver."""
+    """Auth and sales as real processes, both exporting to one OTLP/HTTP receiver; the sales
+    service in remote auth mode, whose requests cross both services."""
     with otlp.http_receiver() as (endpoint, spans):
         env = exporting_to(endpoint, "http/protobuf")
         with (
@@ -72,7 +74,7 @@ def both_services(
                 prefix="SALES",
                 db=db_config,
                 log_path=tmp_path / "sales.log",
-                env={**env, "SALES_AUTH_HOST": auth.api_url},
+                env={**env, "SALES_AUTH_HOST": auth.api_url, "SALES_AUTH_MODE": "remote"},
             ) as sales,
         ):
             yield sales, auth, spans

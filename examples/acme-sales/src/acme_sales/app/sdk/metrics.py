@@ -24,7 +24,8 @@ PANICS = Counter("app_panics", "Unhandled exceptions: bugs, answered with a mask
 
 AUTH_CLIENT_REQUESTS = Counter(
     "auth_client_requests",
-    "Calls to the auth service, by call and outcome (ok, refused, unavailable).",
+    "Calls to the auth service (authenticate, authorize; jwks in local mode), by call and"
+    " outcome (ok, refused, unavailable).",
     ["call", "outcome"],
 )
 AUTH_CLIENT_DURATION = Histogram(
@@ -35,6 +36,7 @@ AUTH_CLIENT_DURATION = Histogram(
 )
 AUTH_DECISIONS = Counter(
     "auth_decisions",
-    "Decisions of the auth service: authenticate or a rule, allowed or denied.",
+    "Auth decisions (by the auth service, or in process in local mode): authenticate or a"
+    " rule, allowed or denied.",
     ["decision", "outcome"],
 )

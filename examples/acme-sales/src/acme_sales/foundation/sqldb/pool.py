@@ -8,6 +8,7 @@ import asyncpg
 
 from acme_sales.foundation.logger import get_logger
 from acme_sales.foundation.sqldb.config import DBConfig
+from acme_sales.foundation.sqldb.spans import statement_spans
 
 _log = get_logger(component="sqldb")
 
@@ -55,4 +56,7 @@ async def _create_pool(
         max_size=cfg.pool_max_size,
         timeout=cfg.connect_timeout.total_seconds(),
         server_settings={"timezone": "UTC", "application_name": application_name},
+        connection_class=statement_spans(
+            host=cfg.host, port=cfg.port, database=cfg.name, user=cfg.user
+        ),
     )

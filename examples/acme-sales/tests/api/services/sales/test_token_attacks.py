@@ -19,7 +19,7 @@ async def user(api: Services) -> User:
 
 
 def good_claims(api: Services, user: User, **changes: Any) -> dict[str, Any]:
-    return forge.claims(str(user.id), api.issuer, **changes)
+    return forge.claims(str(user.id), api.issuer, cv=user.credentials_version, **changes)
 
 
 ATTACKS: dict[str, Callable[[Services, User], str]] = {

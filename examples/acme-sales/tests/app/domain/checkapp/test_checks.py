@@ -4,13 +4,13 @@ import dataclasses
 import os
 from collections.abc import AsyncIterator, Iterator
 
+import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 from litestar.types import ASGIApp
 
 from acme_sales.api.services.sales.app import build_app
-from acme_sales.api.services.sales.config import SalesConfig
-from acme_sales.app.sdk.authclient import HTTPAuthClient
+from acme_sales.api.services.sales.config import AuthClientConfig, SalesConfig
 from acme_sales.foundation import logger, sqldb
 from tests.support.logs import CapturedLogs
 from tests.support.tcp_proxy import TCPProxy
@@ -37,13 +37,15 @@ async def client(
     cfg = SalesConfig(
         build="test-build",
         db=dataclasses.replace(db_config, host="127.0.0.1", port=proxy.port),
+        # Remote: nothing but the checks' own queries goes to the database the test cuts.
+        auth=AuthClientConfig(mode="remote"),
     )
-    log = logger.get_logger()
     # The checks never call the auth service: a client that reaches nothing is enough.
-    auth = HTTPAuthClient.connect("http://127.0.0.1:9", timeout=0.1, log=log)
-    async with AsyncTestClient(app=build_app(cfg, log=log, auth=auth)) as client:
+    async with (
+        httpx.AsyncClient(base_url="http://127.0.0.1:9", timeout=0.1) as auth_http,
+        AsyncTestClient(app=build_app(cfg, log=logger.get_logger(), auth_http=auth_http)) as client,
+    ):
         yield client
-    await auth.close()
 
 
 async def test_liveness_reports_build_host_and_cpu(client: AsyncTestClient[ASGIApp]) -> None:

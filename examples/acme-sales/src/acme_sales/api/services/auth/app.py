@@ -14,14 +14,17 @@ from acme_sales.app.domain.checkapp import routes as checkapp
 from acme_sales.app.sdk.auth.auth import Auth
 from acme_sales.app.sdk.auth.policy import PolicyEngine
 from acme_sales.app.sdk.auth.tokens import TokenService
+from acme_sales.app.sdk.auth.users import UserStates
+from acme_sales.app.sdk.auth.verifier import KeyStoreKeys, TokenVerifier
 from acme_sales.app.sdk.mid.errors import exception_handlers
 from acme_sales.app.sdk.mid.observe import observed
-from acme_sales.business.domain.userbus import UserBus
+from acme_sales.business.domain.userbus import UserBus, changes
 from acme_sales.business.domain.userbus.stores.userdb import UserDB
 from acme_sales.foundation import logger, otel, web
-from acme_sales.foundation.keystore import KeyStore
+from acme_sales.foundation.keyfolder import KeyFolder
 from acme_sales.foundation.logger import Logger
 from acme_sales.foundation.sqldb.database import Database
+from acme_sales.foundation.sqldb.listen import Listener
 
 
 def create_app() -> ASGIApp:
@@ -44,26 +47,39 @@ def build_app(
     tracer_provider: TracerProvider | None = None,
     on_shutdown: tuple[worker.ShutdownHook, ...] = (),
 ) -> ASGIApp:
-    """Wire the service. Keys and policies load here, so a bad key or policy stops the start.
+    """Wire the service. Keys and policies load here, so a bad key or policy stops the start;
+    key files added to the folder later are picked up as they are asked for (see KeyFolder).
 
     Without a `tracer_provider`, trace context is kept but nothing is recorded.
     """
-    keys = KeyStore.load_folder(Path(cfg.auth.keys_folder))
+    token_rate = config.parse_rate(cfg.auth.token_rate)  # ValueError on a bad rate
+    keys = KeyFolder(
+        Path(cfg.auth.keys_folder), log=log, rescan_interval=cfg.auth.keys_rescan_interval
+    )
     policy = PolicyEngine.load()
     db = Database(cfg.db)
     users = UserBus(UserDB(db))
-    tokens = TokenService(keys, issuer=cfg.auth.issuer, ttl=cfg.auth.ttl)
-    auth = Auth(tokens=tokens, policy=policy, users=authapp.EnabledUsers(users))
+    tokens = TokenService(keys.keys, issuer=cfg.auth.issuer, ttl=cfg.auth.ttl)
+    # Users' current state, cached and kept fresh as the sales service's is (see app/sdk/auth).
+    states = UserStates(users, ttl=cfg.auth.user_cache_ttl.total_seconds())
+    listener = Listener(
+        cfg.db, changes.CHANNEL, on_notify=states.changed, on_connect=states.drop_all, log=log
+    )
+    auth = Auth(
+        tokens=TokenVerifier(KeyStoreKeys(keys.keys), issuer=cfg.auth.issuer),
+        policy=policy,
+        users=states,
+    )
     app = web.new_app(
         title="Acme Sales auth API",
         version=__version__,
         route_handlers=[
             checkapp.routes(build=cfg.build, check_ready=db.status_check, log=log),
-            authapp.routes(auth=auth, tokens=tokens, users=users),
+            authapp.routes(auth=auth, tokens=tokens, users=users, keys=keys, token_rate=token_rate),
         ],
         exception_handlers=exception_handlers(log),
-        on_startup=[db.open],
-        on_shutdown=[db.close, *on_shutdown],
+        on_startup=[db.open, listener.start],
+        on_shutdown=[listener.stop, db.close, *on_shutdown],
     )
     return observed(
         app,

@@ -1,12 +1,15 @@
 """The auth service's settings: `AUTH_*` environment variables or the matching flags."""
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Literal, cast
 
 from acme_sales import __version__
 from acme_sales.foundation import config
-from acme_sales.foundation.config import group, setting
+from acme_sales.foundation.config import ConfigError, group, setting
+from acme_sales.foundation.keyfolder import DEFAULT_RESCAN_INTERVAL
 from acme_sales.foundation.logger import LogConfig
 from acme_sales.foundation.otel import ENV_HELP, TraceConfig
 from acme_sales.foundation.server import WebConfig
@@ -19,6 +22,16 @@ PREFIX = "AUTH"
 DEFAULT_KEYS_FOLDER = "deploy/keys"
 DEFAULT_ISSUER = "acme-sales"
 DEFAULT_TTL = timedelta(hours=1)
+
+# Token requests one client address may make, per worker process. Each costs a bcrypt check
+# (about 0.3 s of a core), so the limit keeps one address from keeping the workers busy with
+# guesses, while a person or a service signing in (a few tokens an hour) never comes near it,
+# nor do many users behind one NAT address. Per second, so a client that is refused waits a
+# second, not minutes. "off" when a proxy in front limits already.
+DEFAULT_TOKEN_RATE = "20/second"  # noqa: S105  (a rate, not a secret)
+
+RateUnit = Literal["second", "minute", "hour", "day"]
+_RATE = re.compile(r"^(?P<count>[1-9][0-9]*)/(?P<unit>second|minute|hour|day)$")
 
 
 @dataclass(frozen=True)
@@ -35,6 +48,23 @@ class TokenConfig:
     )
     issuer: str = setting(DEFAULT_ISSUER, help="issuer written into and required of tokens")
     ttl: timedelta = setting(DEFAULT_TTL, help="how long a new token stays valid")
+    user_cache_ttl: timedelta = setting(
+        timedelta(seconds=30),
+        help=(
+            "how long a user's state (enabled, roles, password) is kept without news; changes"
+            " arrive at once by Postgres notifications, this is the safety net"
+        ),
+    )
+    keys_rescan_interval: timedelta = setting(
+        DEFAULT_RESCAN_INTERVAL,
+        help="least time between two rescans of the key folder for key files added since the "
+        "start (a rescan happens when an unknown kid is asked for, or the JWKS is listed)",
+    )
+    token_rate: str = setting(
+        DEFAULT_TOKEN_RATE,
+        help="token requests allowed per client address and worker process, as N/second, "
+        "N/minute, N/hour or N/day; off for no limit",
+    )
 
 
 @dataclass(frozen=True)
@@ -48,7 +78,7 @@ class AuthConfig:
 
 
 def load(argv: Sequence[str], environ: Mapping[str, str]) -> AuthConfig:
-    return config.load(
+    cfg = config.load(
         AuthConfig,
         prefix=PREFIX,
         argv=argv,
@@ -57,3 +87,20 @@ def load(argv: Sequence[str], environ: Mapping[str, str]) -> AuthConfig:
         version=f"{SERVICE} {__version__}",
         also_reads=ENV_HELP,
     )
+    try:
+        parse_rate(cfg.auth.token_rate)
+    except ValueError as err:
+        names = "--auth-token-rate / " + PREFIX + "_AUTH_TOKEN_RATE"
+        raise ConfigError([f"{names}={cfg.auth.token_rate!r}: {err}"]) from None
+    return cfg
+
+
+def parse_rate(raw: str) -> tuple[RateUnit, int] | None:
+    """`20/second` as ("second", 20); None for `off`. ValueError saying what is expected."""
+    text = raw.strip().lower().replace(" ", "")
+    if text == "off":
+        return None
+    match = _RATE.match(text)
+    if match is None:
+        raise ValueError("must be N/second, N/minute, N/hour or N/day (N at least 1), or off")
+    return cast("RateUnit", match["unit"]), int(match["count"])

@@ -2,20 +2,20 @@
 
 The layers of a request, outermost first: trace span, request logging and metrics (see
 app/sdk/mid/observe.py) -> Litestar's routing and exception handlers -> route guards
-(authenticate and authorize through the auth service) -> the handler in an app domain -> the
+(authenticate and authorize) -> the handler in an app domain -> the
 business layer -> Postgres.
 """
 
 import os
 
+import httpx
 from litestar.types import ASGIApp
 from opentelemetry.sdk.trace import TracerProvider
 
 from acme_sales import __version__
 from acme_sales.api.services import worker
-from acme_sales.api.services.sales import buses, config, routes
+from acme_sales.api.services.sales import auth, buses, config, routes
 from acme_sales.app.domain.checkapp import routes as checkapp
-from acme_sales.app.sdk.authclient import AuthClient, HTTPAuthClient
 from acme_sales.app.sdk.mid.errors import exception_handlers
 from acme_sales.app.sdk.mid.observe import observed
 from acme_sales.foundation import logger, otel, web
@@ -29,13 +29,14 @@ def create_app() -> ASGIApp:
     logger.configure(service=config.SERVICE, level=cfg.log.level, fmt=cfg.log.format)
     log = logger.get_logger()
     process = worker.start(service=config.SERVICE, prefix=config.PREFIX, trace=cfg.trace)
-    auth = HTTPAuthClient.connect(cfg.auth.host, timeout=cfg.auth.timeout.total_seconds(), log=log)
+    # The auth service's address and a deadline on every call; one pool of connections.
+    auth_http = httpx.AsyncClient(base_url=cfg.auth.host, timeout=cfg.auth.timeout.total_seconds())
     return build_app(
         cfg,
         log=log,
-        auth=auth,
+        auth_http=auth_http,
         tracer_provider=process.tracer_provider,
-        on_shutdown=(auth.close, *process.on_shutdown),
+        on_shutdown=(auth_http.aclose, *process.on_shutdown),
     )
 
 
@@ -43,25 +44,27 @@ def build_app(
     cfg: config.SalesConfig,
     *,
     log: Logger,
-    auth: AuthClient,
+    auth_http: httpx.AsyncClient,
     tracer_provider: TracerProvider | None = None,
     on_shutdown: tuple[worker.ShutdownHook, ...] = (),
 ) -> ASGIApp:
     """Wire the service: open Postgres at startup, close it at shutdown, mount the routes.
 
-    `auth` is how the service reaches the auth service: over HTTP in production, in process in
-    the tests. Without a `tracer_provider`, trace context is kept but nothing is recorded.
+    `auth_http` reaches the auth service: over the network in production, in process in the
+    tests. Without a `tracer_provider`, trace context is kept but nothing is recorded.
     """
     db = Database(cfg.db)
+    business = buses.build(db)
+    authentication = auth.build(cfg.auth, http=auth_http, users=business.users, db=cfg.db, log=log)
     app = web.new_app(
         title="Acme Sales sales API",
         version=__version__,
         route_handlers=routes.mount(
-            build=cfg.build, db=db, auth=auth, buses=buses.build(db), log=log
+            build=cfg.build, db=db, auth=authentication.client, buses=business, log=log
         ),
         exception_handlers=exception_handlers(log),
-        on_startup=[db.open],
-        on_shutdown=[db.close, *on_shutdown],
+        on_startup=[db.open, *authentication.on_startup],
+        on_shutdown=[*authentication.on_shutdown, db.close, *on_shutdown],
         cors_allowed_origins=cfg.web.cors_allowed_origins,
     )
     return observed(

@@ -1,10 +1,12 @@
-"""Authentication (who holds this token) and authorization (may they do this), for the auth service.
+"""Authentication (who holds this token) and authorization (may they do this).
 
-`authenticate` takes the Authorization header, verifies its Bearer token and checks the user still
-exists and is enabled (a token outlives a user being disabled; this closes that gap). `authorize`
-asks the policy engine whether a rule lets the caller act on a user. Failures raise
-AuthenticationError (HTTP 401) or AuthorizationError (HTTP 403), each with a reason for the
-client. Nothing here logs a token.
+The auth service decides with this, and so does the sales service in local mode (see
+app/sdk/authclient/local.py). `authenticate` takes the Authorization header, verifies its Bearer
+token and checks the user as they are now: still there, enabled, with the password the token was
+issued for (a token outlives all three; this closes those gaps). `authorize` asks the policy
+engine whether a rule lets the caller, with the roles they have now (not the token's), act on a
+user. Failures raise AuthenticationError (HTTP 401) or AuthorizationError (HTTP 403), each with a
+reason for the client. Nothing here logs a token.
 """
 
 from typing import Protocol
@@ -15,16 +17,21 @@ import msgspec
 from acme_sales.app.sdk import metrics
 from acme_sales.app.sdk.auth.claims import Claims, Rule
 from acme_sales.app.sdk.auth.policy import PolicyEngine
-from acme_sales.app.sdk.auth.tokens import InvalidTokenError, TokenService
+from acme_sales.app.sdk.auth.tokens import InvalidTokenError
+from acme_sales.app.sdk.auth.users import UserState
 
 _BEARER = "bearer"
 
 
-class UserLookup(Protocol):
-    """What authentication needs of the users: does this one exist and may it sign in."""
+class Verifier(Protocol):
+    async def verify(self, token: str) -> Claims:
+        """The token's claims if it is valid now; else InvalidTokenError (see verifier.py)."""
+        ...
 
-    async def enabled(self, user_id: UUID) -> bool:
-        """True when the user exists and is enabled."""
+
+class Users(Protocol):
+    async def get(self, user_id: UUID) -> UserState | None:
+        """The user's current state; None when there is no such user (see users.py)."""
         ...
 
 
@@ -52,9 +59,9 @@ class AuthorizationError(Exception):
 
 
 class Auth:
-    """Authenticates Bearer tokens and authorizes by rule."""
+    """Authenticates Bearer tokens and authorizes by rule, against users' current state."""
 
-    def __init__(self, *, tokens: TokenService, policy: PolicyEngine, users: UserLookup) -> None:
+    def __init__(self, *, tokens: Verifier, policy: PolicyEngine, users: Users) -> None:
         self.tokens = tokens
         self.policy = policy
         self.users = users
@@ -75,19 +82,33 @@ class Auth:
         if scheme.lower() != _BEARER or not token:
             raise AuthenticationError("expected authorization header format: Bearer <token>")
         try:
-            claims = self.tokens.verify(token)
+            claims = await self.tokens.verify(token)
         except InvalidTokenError as err:
             raise AuthenticationError(err.reason) from None
         user_id = UUID(claims.sub)  # verify() has checked it is a UUID
-        if not await self.users.enabled(user_id):
+        user = await self.users.get(user_id)
+        if user is None or not user.enabled:
             raise AuthenticationError("user unknown or disabled")
+        if claims.cv != user.credentials_version:
+            raise AuthenticationError("token revoked: the password changed since it was issued")
         return AuthInfo(user_id=user_id, claims=claims)
 
-    def authorize(self, claims: Claims, user_id: UUID | None, rule: Rule) -> None:
-        """Return when `rule` lets the holder of `claims` act on user `user_id`, else raise
-        AuthorizationError. `user_id` None: the action targets no user in particular."""
+    async def authorize(self, claims: Claims, user_id: UUID | None, rule: Rule) -> None:
+        """Return when `rule` lets the holder of `claims`, with their current roles, act on user
+        `user_id`, else raise AuthorizationError. `user_id` None: the action targets no user in
+        particular."""
+        caller = await self._user(claims.sub)
+        roles = caller.roles if caller is not None and caller.enabled else ()
         target = "" if user_id is None else str(user_id)
-        allowed = self.policy.allowed(rule, claims.roles, subject=claims.sub, user_id=target)
+        allowed = self.policy.allowed(rule, roles, subject=claims.sub, user_id=target)
         metrics.AUTH_DECISIONS.labels(rule.value, "allowed" if allowed else "denied").inc()
         if not allowed:
             raise AuthorizationError(f"not authorized: {rule.value} does not allow this")
+
+    async def _user(self, subject: str) -> UserState | None:
+        # Claims sent to the auth service's authorize route were checked by no one yet.
+        try:
+            user_id = UUID(subject)
+        except ValueError:
+            return None
+        return await self.users.get(user_id)

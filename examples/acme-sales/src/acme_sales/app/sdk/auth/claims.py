@@ -12,8 +12,11 @@ class Claims(msgspec.Struct, frozen=True, omit_defaults=True):
     iss: str
     iat: int  # seconds since the epoch, as JWT's NumericDate
     exp: int
-    roles: list[str]
+    roles: list[str]  # when it was issued: decisions use the user's current roles
     nbf: int | None = None
+    # The user's credentials version when the token was issued (a digest of the password hash:
+    # see userbus.User.credentials_version): a token older than a password change is refused.
+    cv: str | None = None
 
 
 class Rule(StrEnum):

@@ -19,6 +19,7 @@ from uuid import UUID
 
 import jwt
 import msgspec
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from acme_sales.app.sdk.auth.claims import Claims
 from acme_sales.foundation.keystore import KeyNotFoundError, KeyStore
@@ -63,9 +64,18 @@ class TokenService:
         self.leeway = leeway
 
     def generate(
-        self, kid: str, subject: UUID, roles: Sequence[str], now: datetime | None = None
+        self,
+        kid: str,
+        subject: UUID,
+        roles: Sequence[str],
+        now: datetime | None = None,
+        *,
+        credentials: str | None = None,
     ) -> str:
-        """A token for user `subject` with `roles`, signed with key `kid` (KeyNotFoundError)."""
+        """A token for user `subject` with `roles`, signed with key `kid` (KeyNotFoundError).
+
+        `credentials`: the user's credentials version (see Claims.cv), so that changing the
+        password revokes the token."""
         key = self.keys.private_key(kid)
         issued = int((now or datetime.now(UTC)).timestamp())
         claims = Claims(
@@ -74,6 +84,7 @@ class TokenService:
             iat=issued,
             exp=issued + int(self.ttl.total_seconds()),
             roles=list(roles),
+            cv=credentials,
         )
         return jwt.encode(
             msgspec.to_builtins(claims), key, algorithm=ALGORITHM, headers={"kid": kid}
@@ -81,32 +92,45 @@ class TokenService:
 
     def verify(self, token: str) -> Claims:
         """The claims of a token this service signed that is valid now; else InvalidTokenError."""
-        if len(token) > MAX_TOKEN_LENGTH:
-            raise InvalidTokenError("token too large")
-        kid = _trusted_kid(_unverified_header(token))
         try:
-            public_key = self.keys.public_key(kid)
+            public_key = self.keys.public_key(key_id(token))
         except KeyNotFoundError:
             raise InvalidTokenError("unknown key id") from None
-        try:
-            payload = jwt.decode(
-                token,
-                key=public_key,
-                algorithms=[ALGORITHM],
-                issuer=self.issuer,
-                leeway=self.leeway,
-                options={"require": _REQUIRED_CLAIMS},
-            )
-        except jwt.PyJWTError as err:
-            raise InvalidTokenError(_reason(err)) from None
-        try:
-            claims = msgspec.convert(payload, Claims)
-        except msgspec.ValidationError as err:
-            # msgspec names the field and the expected type, never the value it found.
-            raise InvalidTokenError(f"token claims invalid: {err}") from None
-        if not _is_canonical_uuid(claims.sub):
-            raise InvalidTokenError("token subject is not a user id")
-        return claims
+        return decode(token, public_key, issuer=self.issuer, leeway=self.leeway)
+
+
+def key_id(token: str) -> str:
+    """The id of the key a token says it is signed with, once its header asks for nothing this
+    service will not do (nothing in it is trusted yet); else InvalidTokenError."""
+    if len(token) > MAX_TOKEN_LENGTH:
+        raise InvalidTokenError("token too large")
+    return _trusted_kid(_unverified_header(token))
+
+
+def decode(
+    token: str, public_key: RSAPublicKey, *, issuer: str, leeway: timedelta = timedelta(0)
+) -> Claims:
+    """The claims of `token` if `public_key` verifies its signature and it is valid now (issued
+    by `issuer`, not expired); else InvalidTokenError."""
+    try:
+        payload = jwt.decode(
+            token,
+            key=public_key,
+            algorithms=[ALGORITHM],
+            issuer=issuer,
+            leeway=leeway,
+            options={"require": _REQUIRED_CLAIMS},
+        )
+    except jwt.PyJWTError as err:
+        raise InvalidTokenError(_reason(err)) from None
+    try:
+        claims = msgspec.convert(payload, Claims)
+    except msgspec.ValidationError as err:
+        # msgspec names the field and the expected type, never the value it found.
+        raise InvalidTokenError(f"token claims invalid: {err}") from None
+    if not _is_canonical_uuid(claims.sub):
+        raise InvalidTokenError("token subject is not a user id")
+    return claims
 
 
 def _unverified_header(token: str) -> dict[str, Any]:

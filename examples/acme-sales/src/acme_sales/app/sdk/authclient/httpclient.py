@@ -1,4 +1,6 @@
-"""The auth client over HTTP: one pooled httpx client, a deadline on every call.
+"""The auth client over HTTP (remote mode): every decision asked of the auth service through
+`http`, a client with the auth service's address and a deadline on every call, which its owner
+opens and closes.
 
 The auth service's refusals (401, 403, 400) reach the caller with their code and message; an
 auth service that cannot be reached, or answers anything else, is a 503 for the caller, since
@@ -35,14 +37,6 @@ class HTTPAuthClient:
     def __init__(self, http: httpx.AsyncClient, *, log: Logger) -> None:
         self.http = http
         self.log = log
-
-    @classmethod
-    def connect(cls, base_url: str, *, timeout: float, log: Logger) -> "HTTPAuthClient":
-        """A client with its own connection pool; `close()` it at shutdown."""
-        return cls(httpx.AsyncClient(base_url=base_url, timeout=timeout), log=log)
-
-    async def close(self) -> None:
-        await self.http.aclose()
 
     async def authenticate(self, authorization: str) -> AuthInfo:
         response = await self._call(

@@ -3,10 +3,11 @@
 `UserBus` holds the rules and depends only on the `UserStorer` protocol; `stores.userdb.UserDB` is
 the Postgres implementation. The api layer builds one and hands it to the other. The fields users
 can be ordered by are in `userbus.order`. Deleting a user raises the delegate event
-DOMAIN/ACTION_DELETED ("user"/"deleted") with UserDeleted params.
+DOMAIN/ACTION_DELETED ("user"/"deleted") with UserDeleted params. Every update and delete is
+announced on the Postgres channel `changes.CHANNEL` (see `changes`).
 """
 
-from acme_sales.business.domain.userbus import order
+from acme_sales.business.domain.userbus import changes, order
 from acme_sales.business.domain.userbus.bus import (
     DEFAULT_BCRYPT_COST,
     AuthenticationFailedError,
@@ -37,5 +38,6 @@ __all__ = [
     "UserFilter",
     "UserNotFoundError",
     "UserStorer",
+    "changes",
     "order",
 ]

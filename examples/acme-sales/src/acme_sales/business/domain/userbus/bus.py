@@ -9,6 +9,7 @@ reference wrote audit rows outside the change's transaction).
 import asyncio
 import dataclasses
 import functools
+import re
 import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -35,6 +36,14 @@ from acme_sales.foundation import otel, sqldb
 DEFAULT_BCRYPT_COST: Final = 12
 
 _BCRYPT_MAX_BYTES: Final = 72
+_BCRYPT_HASH: Final = re.compile(rb"\$2[abxy]\$(?P<cost>[0-9]{2})\$[./A-Za-z0-9]{53}")
+
+# A hash at DEFAULT_BCRYPT_COST of a random secret nobody kept: what an unknown email's password
+# is checked against, so that sign-in costs one full bcrypt check whether the email exists or
+# not. Fixed here rather than made on first need, so even the first unknown email of a process
+# costs one check, not a hash and a check. Nothing can match it, and nothing depends on whether
+# it matches: an unknown email fails whatever the check says.
+UNMATCHABLE_HASH: Final = b"$2b$12$trQGR3I49Sx7UKZIcEzXT.pa22YyGVpU7N4yoNMKGazOOKc3syHdi"
 
 
 class UserNotFoundError(Exception):
@@ -253,10 +262,21 @@ class UserBus:
         return await asyncio.to_thread(_unmatchable_hash, self._bcrypt_cost)
 
 
+def hash_cost(password_hash: bytes) -> int:
+    """The cost factor of a bcrypt hash (`$2b$12$...` -> 12); ValueError if it is not one."""
+    match = _BCRYPT_HASH.fullmatch(password_hash)
+    if match is None:
+        raise ValueError("not a bcrypt hash")
+    return int(match["cost"])
+
+
 @functools.cache
 def _unmatchable_hash(cost: int) -> bytes:
     """A hash at `cost` of a random secret: checking against it costs what a real check does.
 
-    Made once per process and cost, on first need, and shared by every UserBus.
+    UNMATCHABLE_HASH at the default cost; at another cost (tests hash at the lowest), made once
+    per process on first need, and shared by every UserBus.
     """
+    if cost == DEFAULT_BCRYPT_COST:
+        return UNMATCHABLE_HASH
     return bcrypt.hashpw(secrets.token_hex(32).encode(), bcrypt.gensalt(cost))

@@ -1,5 +1,6 @@
 """The user as the business sees it, and the requests to create and change one."""
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
@@ -19,6 +20,13 @@ class User:
     enabled: bool
     date_created: datetime  # UTC
     date_updated: datetime  # UTC
+
+    @property
+    def credentials_version(self) -> str:
+        """Changes with every password change: a digest of the password hash (which tells
+        nothing of the password: the hash is salted and slow to test guesses against). Tokens
+        carry it, so that a password change revokes the tokens issued before it."""
+        return hashlib.sha256(self.password_hash).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -3,10 +3,13 @@
 Core migrations are `sql/NNNN_description.sql`, applied in version order; each business domain
 has one more, `sql/domains/<domain>.sql`, applied after the core ones (see `source`). Each applied
 migration is recorded in the table `schema_migrations` with its sha256, and a file that changed
-after it was applied is refused. A domain migration whose file is gone is reported as retired.
+after it was applied is refused. A domain migration whose file is gone is reported as retired. A
+table written by an older version of the runner is upgraded first (see `bookkeeping`).
 """
 
+from acme_sales.business.sdk.migrate.bookkeeping import AppliedMigration
 from acme_sales.business.sdk.migrate.errors import (
+    BookkeepingShapeError,
     ChangedMigrationError,
     DomainMigrationNameError,
     DuplicateVersionError,
@@ -20,7 +23,6 @@ from acme_sales.business.sdk.migrate.errors import (
 )
 from acme_sales.business.sdk.migrate.runner import (
     AnyMigration,
-    AppliedMigration,
     MigrationRun,
     Plan,
     migrate,
@@ -44,6 +46,7 @@ __all__ = [
     "SQL_DIR",
     "AnyMigration",
     "AppliedMigration",
+    "BookkeepingShapeError",
     "ChangedMigrationError",
     "DomainMigration",
     "DomainMigrationNameError",

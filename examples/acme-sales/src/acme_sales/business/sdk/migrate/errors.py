@@ -7,6 +7,15 @@ class MigrationError(Exception):
     """Base of every refusal from the migration runner."""
 
 
+class BookkeepingShapeError(MigrationError):
+    def __init__(self, table: str, columns: Sequence[str]) -> None:
+        super().__init__(
+            f"{table} has the columns {', '.join(columns)}: no version of this migration runner "
+            "wrote that shape, so the migrations this database applied cannot be read "
+            "(was the table changed by hand?)"
+        )
+
+
 class MigrationNameError(MigrationError):
     def __init__(self, filename: str) -> None:
         super().__init__(

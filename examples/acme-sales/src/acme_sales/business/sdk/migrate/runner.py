@@ -7,6 +7,8 @@ from importlib.resources.abc import Traversable
 
 import asyncpg
 
+from acme_sales.business.sdk.migrate import bookkeeping
+from acme_sales.business.sdk.migrate.bookkeeping import AppliedMigration
 from acme_sales.business.sdk.migrate.errors import (
     ChangedMigrationError,
     MigrationFailedError,
@@ -33,26 +35,6 @@ AnyMigration = Migration | DomainMigration
 # "migrate"), so two deployments starting at once apply each migration exactly once.
 _LOCK_KEY = int.from_bytes(b"migrate", "big")
 
-_CREATE_TABLE = """
-CREATE TABLE IF NOT EXISTS schema_migrations (
-    name       TEXT        PRIMARY KEY,  -- 0001_create_users, domain:product
-    kind       TEXT        NOT NULL CHECK (kind IN ('core', 'domain')),
-    checksum   TEXT        NOT NULL,     -- sha256 of the file, hex
-    applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
-)
-"""
-_SELECT_APPLIED = "SELECT name, kind, checksum FROM schema_migrations ORDER BY name"
-_RECORD = "INSERT INTO schema_migrations (name, kind, checksum) VALUES ($1, $2, $3)"
-
-
-@dataclass(frozen=True)
-class AppliedMigration:
-    """A row of schema_migrations."""
-
-    name: str
-    kind: Kind
-    checksum: str
-
 
 @dataclass(frozen=True)
 class Plan:
@@ -78,12 +60,8 @@ async def migrate(conn: sqldb.Connection, directory: Traversable = SQL_DIR) -> M
     core = load_migrations(directory)
     domains = load_domain_migrations(directory)
     async with _migration_lock(conn):
-        await conn.execute(_CREATE_TABLE)
-        applied = [
-            AppliedMigration(row["name"], Kind(row["kind"]), row["checksum"])
-            for row in await conn.fetch(_SELECT_APPLIED)
-        ]
-        to_do = plan(core, domains, applied)
+        await bookkeeping.prepare(conn)
+        to_do = plan(core, domains, await bookkeeping.applied(conn))
         for migration in to_do.pending:
             await _apply(conn, migration)
     return MigrationRun(applied=to_do.pending, retired=to_do.retired)
@@ -165,7 +143,7 @@ async def _apply(conn: sqldb.Connection, migration: AnyMigration) -> None:
     try:
         async with conn.transaction():
             await conn.execute(migration.sql)
-            await conn.execute(_RECORD, migration.name, migration.kind, migration.checksum)
+            await bookkeeping.record(conn, migration.name, migration.kind, migration.checksum)
     except asyncpg.PostgresError as err:
         raise MigrationFailedError(migration.filename, str(err)) from err
 

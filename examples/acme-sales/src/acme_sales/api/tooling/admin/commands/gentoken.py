@@ -70,7 +70,13 @@ async def run(cfg: AdminConfig, log: Logger, args: argparse.Namespace) -> None:
     if not user.enabled:
         raise CommandError(f"user {user_id} is disabled: it may not sign in")
     now = datetime.now(UTC)
-    token = tokens.generate(kid, user.id, [str(role) for role in user.roles], now=now)
+    token = tokens.generate(
+        kid,
+        user.id,
+        [str(role) for role in user.roles],
+        now=now,
+        credentials=user.credentials_version,
+    )
     log.info(
         "token generated",  # the token itself is a secret: never logged
         user_id=str(user.id),

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import asyncpg
 
-from acme_sales.business.domain.userbus import order
+from acme_sales.business.domain.userbus import changes, order
 from acme_sales.business.domain.userbus.bus import (
     DuplicateEmailError,
     UserNotFoundError,
@@ -38,6 +38,7 @@ WHERE user_id = $1
 """
 
 _DELETE: Final = "DELETE FROM users WHERE user_id = $1"
+_NOTIFY: Final = "SELECT pg_notify($1, $2)"
 
 _SELECT: Final = """
 SELECT user_id, name, email, roles, password_hash, department, enabled, date_created, date_updated
@@ -94,10 +95,16 @@ class UserDB:
             )
         if status == "UPDATE 0":
             raise UserNotFoundError
+        await self._announce(user)
 
     async def delete(self, user: User) -> None:
         if await sqldb.execute(self._db, _DELETE, user.id) == "DELETE 0":
             raise UserNotFoundError
+        await self._announce(user)
+
+    async def _announce(self, user: User) -> None:
+        """Tell every process keeping user state, once (and only if) this change commits."""
+        await sqldb.execute(self._db, _NOTIFY, changes.CHANNEL, str(user.id))
 
     async def query(self, query_filter: UserFilter, order_by: OrderBy, page: Page) -> list[User]:
         params = Params()
