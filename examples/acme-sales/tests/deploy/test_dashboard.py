@@ -75,22 +75,7 @@ def test_every_dashboard_metric_is_exported(
     token = tokens.generate(
         services.KID, admin.id, ["ADMIN"], credentials=admin.credentials_version
     )
-    with (
-        running.running(
-            "acme_sales.api.services.auth",
-            prefix="AUTH",
-            db=db_config,
-            log_path=tmp_path / "auth.log",
-            env={"AUTH_AUTH_KEYS_FOLDER": str(keys_folder)},
-        ) as auth,
-        running.running(
-            "acme_sales.api.services.sales",
-            prefix="SALES",
-            db=db_config,
-            log_path=tmp_path / "sales.log",
-            env={"SALES_AUTH_HOST": auth.api_url},
-        ) as sales,
-    ):
+    with running.both(db_config, keys_folder, tmp_path) as (sales, auth):
         users = f"{sales.api_url}/v1/users"
         assert httpx.get(users, headers={"Authorization": f"Bearer {token}"}).status_code == 200
         assert httpx.get(users, headers={"Authorization": "Bearer forged"}).status_code == 401

@@ -71,3 +71,35 @@ def running(
         yield started
     finally:
         stop(process)
+
+
+@contextmanager
+def both(
+    db: sqldb.DBConfig,
+    keys_folder: Path,
+    folder: Path,
+    *,
+    env: Mapping[str, str] | None = None,
+    sales_env: Mapping[str, str] | None = None,
+    sales_workers: int = 1,
+) -> Iterator[tuple[Process, Process]]:
+    """The auth service (keys from `keys_folder`) and the sales service pointed at it, logs in
+    `folder`, until the block ends: (sales, auth). `env` goes to both, `sales_env` to sales."""
+    with (
+        running(
+            "acme_sales.api.services.auth",
+            prefix="AUTH",
+            db=db,
+            log_path=folder / "auth.log",
+            env={**(env or {}), "AUTH_AUTH_KEYS_FOLDER": str(keys_folder)},
+        ) as auth,
+        running(
+            "acme_sales.api.services.sales",
+            prefix="SALES",
+            db=db,
+            log_path=folder / "sales.log",
+            env={**(env or {}), "SALES_AUTH_HOST": auth.api_url, **(sales_env or {})},
+            workers=sales_workers,
+        ) as sales,
+    ):
+        yield sales, auth

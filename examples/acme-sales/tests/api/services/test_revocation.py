@@ -34,23 +34,13 @@ DEADLINE = 10.0  # seconds; the cache itself would keep a stale user for an hour
 def sales(
     db_config: sqldb.DBConfig, keys_folder: Path, tmp_path: Path
 ) -> Iterator[running.Process]:
-    with (
-        running.running(
-            "acme_sales.api.services.auth",
-            prefix="AUTH",
-            db=db_config,
-            log_path=tmp_path / "auth.log",
-            env={"AUTH_AUTH_KEYS_FOLDER": str(keys_folder)},
-        ) as auth,
-        running.running(
-            "acme_sales.api.services.sales",
-            prefix="SALES",
-            db=db_config,
-            log_path=tmp_path / "sales.log",
-            env={"SALES_AUTH_HOST": auth.api_url, "SALES_AUTH_USER_CACHE_TTL": "1h"},
-            workers=WORKERS,
-        ) as sales,
-    ):
+    with running.both(
+        db_config,
+        keys_folder,
+        tmp_path,
+        sales_env={"SALES_AUTH_USER_CACHE_TTL": "1h"},
+        sales_workers=WORKERS,
+    ) as (sales, _):
         yield sales
 
 

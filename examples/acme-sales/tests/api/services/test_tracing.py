@@ -25,6 +25,7 @@ from tests.support.users import new_user, user_bus
 
 SQL_TEXT = ("db.statement", "db.query.text")
 SQL_PARAMETERS = ("db.statement.parameters", "db.query.parameter")
+REMOTE = {"SALES_AUTH_MODE": "remote"}  # the auth mode whose requests cross both services
 
 
 @pytest.fixture
@@ -61,22 +62,8 @@ def both_services(
     service in remote auth mode, whose requests cross both services."""
     with otlp.http_receiver() as (endpoint, spans):
         env = exporting_to(endpoint, "http/protobuf")
-        with (
-            running.running(
-                "acme_sales.api.services.auth",
-                prefix="AUTH",
-                db=db_config,
-                log_path=tmp_path / "auth.log",
-                env={**env, "AUTH_AUTH_KEYS_FOLDER": str(keys_folder)},
-            ) as auth,
-            running.running(
-                "acme_sales.api.services.sales",
-                prefix="SALES",
-                db=db_config,
-                log_path=tmp_path / "sales.log",
-                env={**env, "SALES_AUTH_HOST": auth.api_url, "SALES_AUTH_MODE": "remote"},
-            ) as sales,
-        ):
+        with running.both(db_config, keys_folder, tmp_path, env=env, sales_env=REMOTE) as pair:
+            sales, auth = pair
             yield sales, auth, spans
 
 
