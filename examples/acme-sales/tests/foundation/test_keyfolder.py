@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from acme_sales.foundation import keystore, logger
+from acme_sales.foundation import keyfolder, keystore, logger
 from acme_sales.foundation.keyfolder import KeyFolder
 from acme_sales.foundation.keystore import KeyNotFoundError, KeyStoreError
 from tests.support import keys
@@ -86,7 +86,7 @@ def test_unknown_kids_rescan_at_most_once_per_interval(
         scans.append(path)
         return key_files(path)
 
-    monkeypatch.setattr("acme_sales.foundation.keyfolder.key_files", counting_key_files)
+    monkeypatch.setattr(keyfolder, "key_files", counting_key_files)
     clock.advance(INTERVAL.total_seconds())
 
     with pytest.raises(KeyNotFoundError):

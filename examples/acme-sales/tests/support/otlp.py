@@ -61,16 +61,17 @@ class Spans:
             return [span for span in self.received if span.trace_id == trace_id]
 
     def wait_for(
-        self, trace_id: str, *, services: set[str], named: str, timeout: float = 20.0
+        self, trace_id: str, *, services: set[str], named: str | set[str], timeout: float = 20.0
     ) -> list[ReceivedSpan]:
-        """The trace's spans once every service has sent some and a span `named` is among them
-        (exporters send in batches: a trace arrives in pieces)."""
+        """The trace's spans once every service has sent some and spans with every name in
+        `named` are among them (exporters send in batches: a trace arrives in pieces)."""
+        wanted = {named} if isinstance(named, str) else named
         give_up_at = time.monotonic() + timeout
         while True:
             spans = self.of_trace(trace_id)
-            if {span.service for span in spans} >= services and any(
-                span.name == named for span in spans
-            ):
+            if {span.service for span in spans} >= services and wanted <= {
+                span.name for span in spans
+            }:
                 return spans
             if time.monotonic() > give_up_at:
                 raise AssertionError(f"trace {trace_id} incomplete after {timeout:g}s: {spans}")

@@ -79,7 +79,12 @@ def test_one_trace_from_the_edge_to_each_sql_statement(
     assert response.status_code == 200
     trace_id = response.headers[TRACE_ID_HEADER]
     route = "GET /v1/users/{user_id}"
-    trace = spans.wait_for(trace_id, services={"sales", "auth"}, named=route)
+    # Both auth calls' server spans too: each service exports in batches of its own.
+    trace = spans.wait_for(
+        trace_id,
+        services={"sales", "auth"},
+        named={route, "GET /v1/auth/authenticate", "POST /v1/auth/authorize"},
+    )
     print("\n" + render_tree(trace))  # shown with -s: the tree a collector would display
 
     # One root: the sales service's server span, named after the route template.

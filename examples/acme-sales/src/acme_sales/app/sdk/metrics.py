@@ -24,8 +24,7 @@ PANICS = Counter("app_panics", "Unhandled exceptions: bugs, answered with a mask
 
 AUTH_CLIENT_REQUESTS = Counter(
     "auth_client_requests",
-    "Calls to the auth service (authenticate, authorize; jwks in local mode), by call and"
-    " outcome (ok, refused, unavailable).",
+    "Calls to the auth service (authenticate, authorize, jwks), by call and outcome.",
     ["call", "outcome"],
 )
 AUTH_CLIENT_DURATION = Histogram(
@@ -36,7 +35,6 @@ AUTH_CLIENT_DURATION = Histogram(
 )
 AUTH_DECISIONS = Counter(
     "auth_decisions",
-    "Auth decisions (by the auth service, or in process in local mode): authenticate or a"
-    " rule, allowed or denied.",
+    "Auth decisions, in the auth service or in process: authenticate or a rule, and outcome.",
     ["decision", "outcome"],
 )

@@ -15,7 +15,11 @@ from litestar.testing import AsyncTestClient
 from litestar.types import ASGIApp
 
 from acme_sales.api.services.auth import app as auth_app
-from acme_sales.api.services.auth.config import DEFAULT_ISSUER, AuthConfig, TokenConfig
+from acme_sales.api.services.auth.config import (
+    DEFAULT_ISSUER,
+    AuthConfig,
+    TokenConfig,
+)
 from acme_sales.app.domain.authapp.routes import JWKS_MAX_AGE, JWKS_PATH, jwks
 from acme_sales.business.domain.userbus import User
 from acme_sales.business.types import Role

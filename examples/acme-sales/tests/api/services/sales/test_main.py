@@ -20,6 +20,7 @@ from tests.support.processes import stop, wait_until_answering
 
 PROJECT_ROOT = Path(__file__).resolve().parents[4]
 SHUTDOWN_TIMEOUT = 4.0
+KILLED = "after it refused to gracefully stop"  # granian's warning as it kills a worker
 
 
 def run_sales(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -123,13 +124,14 @@ async def test_stop_signal_lets_in_flight_requests_finish_then_exits_0(
         ]
         await asyncio.sleep(0.5)  # every request has reached a worker and is sleeping there
         service.process.send_signal(stop_signal)
-        signalled_at = time.monotonic()
         responses = await asyncio.gather(*in_flight)
 
     assert [(r.status_code, r.text) for r in responses] == [(200, "finished")] * 8
     exit_code = await asyncio.to_thread(service.process.wait, SHUTDOWN_TIMEOUT + 5)
     assert exit_code == 0
-    assert time.monotonic() - signalled_at < SHUTDOWN_TIMEOUT
+    # The workers stopped by themselves once their requests were done: none had to be killed
+    # when the shutdown timeout ran out (a wall-clock bound would fail on a busy machine).
+    assert KILLED not in service.log()
     assert '"event":"shutdown complete"' in service.log()
     async with httpx.AsyncClient(base_url=service.api_url, timeout=1) as client:
         with pytest.raises(httpx.ConnectError):
@@ -149,4 +151,5 @@ async def test_request_outliving_the_shutdown_timeout_does_not_hold_the_exit(
         with pytest.raises(httpx.TransportError):
             await stuck
     assert exit_code == 0
-    assert SHUTDOWN_TIMEOUT - 1 < waited < SHUTDOWN_TIMEOUT + 5
+    assert waited > SHUTDOWN_TIMEOUT - 1  # not before the timeout (slowness only adds to it)
+    assert KILLED in service.log()
