@@ -47,12 +47,6 @@ class Listener:
         self._retry_after = retry_after
         self._check_every = check_every
         self._task: asyncio.Task[None] | None = None
-        self._connected = asyncio.Event()
-
-    @property
-    def connected(self) -> bool:
-        """Listening now: notifications on the channel reach `on_notify`."""
-        return self._connected.is_set()
 
     async def start(self) -> None:
         """Start listening in the background (returns at once; connecting may take a while)."""
@@ -91,7 +85,6 @@ class Listener:
             await conn.add_listener(self._channel, self._notified)
             # Anything missed while not listening is unknown: the caller starts afresh.
             self._on_connect()
-            self._connected.set()
             self._log.info("listening")
             while not lost.is_set():
                 with contextlib.suppress(TimeoutError):
@@ -102,7 +95,6 @@ class Listener:
                     except _UNREACHABLE:
                         lost.set()
         finally:
-            self._connected.clear()
             if not conn.is_closed():
                 await conn.close(timeout=1.0)
 
