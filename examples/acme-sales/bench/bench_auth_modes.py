@@ -16,6 +16,10 @@ configurations of the sales service, alternated run by run (medians are printed)
 - local: as shipped (SALES_AUTH_MODE=local): tokens verified and policies decided in process;
 - remote: SALES_AUTH_MODE=remote: two calls to the auth service per request.
 
+With --profile FOLDER, it then profiles the sales worker once more at -c{first} in the ceiling
+and in local mode (py-spy, bench/pyspy.py), prints where each spends its CPU per request, side by
+side, and leaves the collapsed stacks in FOLDER for a flame graph.
+
 The goal (issue 10), not a test: each mode at least 0.85 times the ceiling's req/s, a p99 at
 most 1.5 times the ceiling's, at the same concurrency, and no errors at any.
 """
@@ -25,13 +29,16 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import harness
 import httpx
+import pyspy
 from harness import Load, Ports
 
 from acme_sales.foundation import sqldb
@@ -93,6 +100,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5, help="length of each wrk run")
     parser.add_argument("--runs", type=int, default=3, help="runs of each configuration")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="FOLDER",
+        help="then profile the worker (py-spy) in the ceiling and local mode; stacks to FOLDER",
+    )
     args = parser.parse_args()
     harness.exit_on_sigterm()
     results: dict[tuple[str, int], list[Result]] = {
@@ -135,7 +148,13 @@ def main() -> None:
                             f"{_brief(result)}",
                             flush=True,
                         )
-    report({key: Row.of(runs) for key, runs in results.items()}, args)
+        report({key: Row.of(runs) for key, runs in results.items()}, args)
+        if args.profile:
+            profiles = {
+                config: profile(config, db, token, seconds=args.seconds, folder=args.profile)
+                for config in (CEILING, "local")
+            }
+            report_profiles(profiles, args.profile)
 
 
 @contextmanager
@@ -192,6 +211,62 @@ def measure(
     )
 
 
+@dataclass(frozen=True)
+class Profiled:
+    profile: pyspy.Profile
+    cpu_ms: float  # the sales service's CPU per request while profiled
+
+
+def profile(config: str, db: sqldb.DBConfig, token: str, *, seconds: int, folder: Path) -> Profiled:
+    """The sales worker in `config` profiled under wrk at the first concurrency (a run of its
+    own: the figures above were taken with no profiler attached)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    url = f"{SALES.url}{ROUTE}{QUERY}"
+    with sales(config, db) as group:
+        harness.wrk(url, token=token, connections=CONNECTIONS[0], seconds=WARM_UP_SECONDS)
+        worker = pyspy.busiest_worker(group)
+        cpu_before = harness.group_cpu_seconds(group)
+        loads: list[Load] = []
+        load = threading.Thread(
+            target=lambda: loads.append(
+                harness.wrk(url, token=token, connections=CONNECTIONS[0], seconds=seconds + 1)
+            )
+        )
+        load.start()
+        stacks = folder / f"{'ceiling' if config == CEILING else config}.collapsed"
+        found = pyspy.record(worker, seconds=seconds, output=stacks)
+        load.join()
+        cpu = harness.group_cpu_seconds(group) - cpu_before
+    return Profiled(profile=found, cpu_ms=cpu * 1000 / max(loads[0].requests, 1))
+
+
+def report_profiles(profiles: Mapping[str, Profiled], folder: Path) -> None:
+    """Each area's CPU per request (its share of the samples times the CPU per request),
+    the configurations side by side, then each one's busiest functions."""
+    names = list(profiles)
+    print(
+        f"\nWhere the sales worker's CPU goes, -c{CONNECTIONS[0]}: ms per request by area"
+        f" (py-spy self time x CPU per request); stacks in {folder}/"
+    )
+    print(f"{'area':<22}" + "".join(f" {name:>18}" for name in names))
+    shares = {name: dict(found.profile.by_area) for name, found in profiles.items()}
+
+    def ms(name: str, area: str) -> float:
+        return shares[name].get(area, 0.0) * profiles[name].cpu_ms
+
+    areas = {area for share in shares.values() for area in share}
+    for area in sorted(areas, key=lambda area: -max(ms(name, area) for name in names)):
+        cells = "".join(
+            f" {ms(name, area):>11.3f} ({shares[name].get(area, 0.0):>4.0%})" for name in names
+        )
+        print(f"{area:<22}{cells}")
+    print(f"{'all (CPU ms/request)':<22}" + "".join(f" {profiles[n].cpu_ms:>18.3f}" for n in names))
+    for name, found in profiles.items():
+        print(f"\nbusiest functions, {name} ({found.profile.samples:,} samples, self time):")
+        for function, share in found.profile.by_function:
+            print(f"  {share:>5.1%}  {function}")
+
+
 def _brief(result: Result) -> str:
     load = result.load
     return (
@@ -204,7 +279,8 @@ def report(rows: Mapping[tuple[str, int], Row], args: argparse.Namespace) -> Non
     runs = f"{args.runs} runs" if args.runs > 1 else "1 run"
     print(
         f"\nGET {ROUTE}{QUERY} as {TOKEN_OF}: wrk -t2 -d{args.seconds}s, one worker per service,"
-        f"\nmedians of {runs}; errors summed over them (socket errors count wrk's 2 s timeouts);"
+        f"\nmedians of {runs}; errors summed over them (socket errors count wrk's"
+        f"\n{harness.WRK_TIMEOUT_SECONDS} s timeouts: no answer);"
         f"\nx ceiling: req/s and p99 over the ceiling's at the same connections, goal: req/s at"
         f"\nleast {GOAL_RPS}x, p99 at most {GOAL_P99}x, no errors; CPU: ms per request, by service"
     )

@@ -4,7 +4,9 @@ refused naming where they came from; with no endpoint nothing is recorded or exp
 import threading
 
 import pytest
+from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.sampling import Decision
 
 from acme_sales.foundation import otel
 from acme_sales.foundation.config import ConfigError
@@ -24,13 +26,26 @@ def test_standard_variables_are_read() -> None:
         {
             "OTEL_EXPORTER_OTLP_ENDPOINT": "http://tempo:4318",
             "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
+            "OTEL_TRACES_SAMPLER": "parentbased_always_on",
         }
     )
     assert (tracing.endpoint, tracing.protocol, tracing.sample_ratio) == (
         "http://tempo:4318",
         "http/protobuf",
-        None,
+        None,  # the SDK's sampler, which reads OTEL_TRACES_SAMPLER[_ARG]
     )
+
+
+def test_with_no_sampler_said_one_new_trace_in_twenty_is_recorded() -> None:
+    tracing = resolve({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://tempo:4317"})
+    assert tracing.sample_ratio == otel.DEFAULT_SAMPLE_RATIO == 0.05
+    sampler = otel._sampler(tracing)
+    assert sampler is not None
+    decisions = [
+        sampler.should_sample(None, trace_id, "GET /").decision is Decision.RECORD_AND_SAMPLE
+        for trace_id in range(1, 2**64, 2**64 // 2000)
+    ]
+    assert 0.03 < sum(decisions) / len(decisions) < 0.07
 
 
 def test_the_traces_variables_win_over_the_general_ones() -> None:
@@ -85,6 +100,17 @@ def test_tracing_off_records_nothing_and_runs_no_exporter() -> None:
         assert span.get_span_context().is_valid  # context still flows (trace ids in logs)
     assert processors(provider) == ()
     assert not [thread for thread in threading.enumerate() if "Otel" in thread.name]
+
+
+def test_tracing_off_keeps_trace_context_without_the_asgi_middleware() -> None:
+    # What TraceContext does is tested through the request log line (tests/app/sdk/mid);
+    # here, that it is what an untraced service gets, and only then.
+    async def app(scope: object, receive: object, send: object) -> None: ...
+
+    untraced = otel.server_spans(app, provider=otel.untraced("sales", "0"), excluded_paths=())
+    recording = otel.server_spans(app, provider=TracerProvider(), excluded_paths=())
+    assert isinstance(untraced, otel.TraceContext)
+    assert isinstance(recording, OpenTelemetryMiddleware)
 
 
 def test_tracing_on_batches_to_an_exporter() -> None:

@@ -16,8 +16,8 @@ import re
 from collections.abc import Callable, Collection, Coroutine, Mapping
 from typing import Any, Literal, ParamSpec, TypeVar, cast
 
-from opentelemetry import trace
-from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+from opentelemetry import context, propagate, trace
+from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware, asgi_getter
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
@@ -66,7 +66,7 @@ class TraceConfig:
     sample_ratio: str = setting(
         "",
         help="share of new traces recorded, 0 to 1, following the caller's choice when it "
-        "sent one (else OTEL_TRACES_SAMPLER[_ARG], else every trace)",
+        "sent one (else OTEL_TRACES_SAMPLER[_ARG], else 0.05)",
     )
 
 
@@ -98,6 +98,12 @@ class Tracing:
 
 OFF = Tracing(endpoint="", protocol="grpc", sample_ratio=None)
 
+# The share of new traces recorded when neither a setting nor OTEL_TRACES_SAMPLER says: one in
+# twenty, as the reference service samples. Every recorded request pays for its spans (every
+# trace recorded costs a request about a third more CPU, `make bench-obs`), so production
+# records a sample; development sets 1 (deploy/k8s/dev, deploy/compose).
+DEFAULT_SAMPLE_RATIO = 0.05
+
 
 def resolve(cfg: TraceConfig, environ: Mapping[str, str], *, prefix: str) -> Tracing:
     """The effective tracing settings; ConfigError names every bad value and where it came from."""
@@ -122,6 +128,8 @@ def resolve(cfg: TraceConfig, environ: Mapping[str, str], *, prefix: str) -> Tra
         if not 0.0 <= ratio <= 1.0:
             shown = f"{prefix}_TRACE_SAMPLE_RATIO={cfg.sample_ratio!r}"
             problems.append(f"{shown}: must be a number from 0 to 1")
+    if ratio is None and not environ.get("OTEL_TRACES_SAMPLER", "").strip():
+        ratio = DEFAULT_SAMPLE_RATIO
     if endpoint and not re.match(r"^https?://[^/]", endpoint):
         problems.append(f"trace endpoint {endpoint!r}: must be a URL such as http://tempo:4317")
     if problems:
@@ -163,7 +171,12 @@ def server_spans(app: Any, *, provider: TracerProvider, excluded_paths: Collecti
 
     The span starts as `GET` and is renamed after the route template once routing has run
     (`name_server_span`): a raw path in a span name would make one name per id.
+
+    With tracing off (a provider that records nothing), `TraceContext` keeps the trace context
+    instead, at a fraction of the middleware's cost.
     """
+    if provider.sampler is ALWAYS_OFF:
+        return TraceContext(app, provider=provider, excluded_paths=excluded_paths)
     excluded = ",".join(rf"{re.escape(path)}(\?|$)" for path in excluded_paths)
     return OpenTelemetryMiddleware(
         app,
@@ -173,6 +186,37 @@ def server_spans(app: Any, *, provider: TracerProvider, excluded_paths: Collecti
         tracer_provider=provider,
         exclude_spans=["receive", "send"],
     )
+
+
+class TraceContext:
+    """Each request in the caller's trace (from `traceparent`), or in a new one, with nothing
+    recorded: what OpenTelemetry's ASGI middleware leaves behind when no span is recorded (log
+    lines and the auth client find the trace id in the current span), without its cost.
+
+    Why our own: the middleware builds a request's attributes and wraps every ASGI message
+    whether or not the span is recorded; with tracing off that was a seventh of a worker's CPU
+    on a cheap route (`make bench --profile`). This keeps one span context per request, made by
+    the same tracer, so ids and propagation are the SDK's own.
+    """
+
+    def __init__(
+        self, app: Any, *, provider: TracerProvider, excluded_paths: Collection[str]
+    ) -> None:
+        self._app = app
+        self._tracer = provider.get_tracer(__name__)
+        self._excluded = frozenset(excluded_paths)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] in self._excluded:
+            await self._app(scope, receive, send)
+            return
+        parent = propagate.extract(scope, getter=asgi_getter)
+        span = self._tracer.start_span(scope["method"], context=parent, kind=trace.SpanKind.SERVER)
+        token = context.attach(trace.set_span_in_context(span, parent))
+        try:
+            await self._app(scope, receive, send)
+        finally:
+            context.detach(token)
 
 
 def name_server_span(method: str, route: str) -> None:
@@ -247,7 +291,7 @@ def _first(*candidates: tuple[str, str]) -> tuple[str, str]:
 
 def _sampler(tracing: Tracing) -> Sampler | None:
     if tracing.sample_ratio is None:
-        return None  # the SDK reads OTEL_TRACES_SAMPLER[_ARG]; its default records every trace
+        return None  # the SDK's, from OTEL_TRACES_SAMPLER[_ARG] (set: else the ratio is ours)
     return ParentBased(TraceIdRatioBased(tracing.sample_ratio))
 
 

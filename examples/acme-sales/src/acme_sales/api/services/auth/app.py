@@ -52,7 +52,8 @@ def build_app(
 
     Without a `tracer_provider`, trace context is kept but nothing is recorded.
     """
-    token_rate = config.parse_rate(cfg.auth.token_rate)  # ValueError on a bad rate
+    address_rate = config.parse_rate(cfg.auth.token_rate)  # ValueError on a bad rate
+    account_rate = config.parse_rate(cfg.auth.account_token_rate)
     keys = KeyFolder(
         Path(cfg.auth.keys_folder), log=log, rescan_interval=cfg.auth.keys_rescan_interval
     )
@@ -75,7 +76,14 @@ def build_app(
         version=__version__,
         route_handlers=[
             checkapp.routes(build=cfg.build, check_ready=db.status_check, log=log),
-            authapp.routes(auth=auth, tokens=tokens, users=users, keys=keys, token_rate=token_rate),
+            authapp.routes(
+                auth=auth,
+                tokens=tokens,
+                users=users,
+                keys=keys,
+                address_rate=address_rate,
+                account_rate=account_rate,
+            ),
         ],
         exception_handlers=exception_handlers(log),
         on_startup=[db.open, listener.start],

@@ -4,9 +4,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Literal, cast
+from typing import cast
 
 from acme_sales import __version__
+from acme_sales.app.domain.authapp.limits import Rate, RateUnit
 from acme_sales.foundation import config
 from acme_sales.foundation.config import ConfigError, group, setting
 from acme_sales.foundation.keyfolder import DEFAULT_RESCAN_INTERVAL
@@ -30,7 +31,12 @@ DEFAULT_TTL = timedelta(hours=1)
 # second, not minutes. "off" when a proxy in front limits already.
 DEFAULT_TOKEN_RATE = "20/second"  # noqa: S105  (a rate, not a secret)
 
-RateUnit = Literal["second", "minute", "hour", "day"]
+# Token requests naming one account, per worker process, whatever the address: a person signs in
+# a few times an hour, and a guesser spread over many addresses gets ten tries a minute. An
+# attacker can spend an account's allowance to keep its owner out for the rest of a minute; that
+# is the price of slowing guesses, and a minute bounds it.
+DEFAULT_ACCOUNT_TOKEN_RATE = "10/minute"  # noqa: S105  (a rate, not a secret)
+
 _RATE = re.compile(r"^(?P<count>[1-9][0-9]*)/(?P<unit>second|minute|hour|day)$")
 
 
@@ -65,6 +71,11 @@ class TokenConfig:
         help="token requests allowed per client address and worker process, as N/second, "
         "N/minute, N/hour or N/day; off for no limit",
     )
+    account_token_rate: str = setting(
+        DEFAULT_ACCOUNT_TOKEN_RATE,
+        help="token requests allowed per account named (the email) and worker process, from any "
+        "address, as N/second, N/minute, N/hour or N/day; off for no limit",
+    )
 
 
 @dataclass(frozen=True)
@@ -87,15 +98,22 @@ def load(argv: Sequence[str], environ: Mapping[str, str]) -> AuthConfig:
         version=f"{SERVICE} {__version__}",
         also_reads=ENV_HELP,
     )
-    try:
-        parse_rate(cfg.auth.token_rate)
-    except ValueError as err:
-        names = "--auth-token-rate / " + PREFIX + "_AUTH_TOKEN_RATE"
-        raise ConfigError([f"{names}={cfg.auth.token_rate!r}: {err}"]) from None
+    problems = []
+    for flag, raw in (
+        ("token-rate", cfg.auth.token_rate),
+        ("account-token-rate", cfg.auth.account_token_rate),
+    ):
+        try:
+            parse_rate(raw)
+        except ValueError as err:
+            env = f"{PREFIX}_AUTH_{flag.upper().replace('-', '_')}"
+            problems.append(f"--auth-{flag} / {env}={raw!r}: {err}")
+    if problems:
+        raise ConfigError(problems)
     return cfg
 
 
-def parse_rate(raw: str) -> tuple[RateUnit, int] | None:
+def parse_rate(raw: str) -> Rate | None:
     """`20/second` as ("second", 20); None for `off`. ValueError saying what is expected."""
     text = raw.strip().lower().replace(" ", "")
     if text == "off":

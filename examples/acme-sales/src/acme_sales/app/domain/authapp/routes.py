@@ -1,27 +1,23 @@
 """The auth service's routes.
 
 - GET  /v1/auth/token/{kid}    Basic email:password -> a token signed with key `kid`
-                               (rate limited per client address: 429 with Retry-After)
+                               (rate limited per client address and per account named:
+                               429 with Retry-After)
 - GET  /v1/auth/authenticate   Bearer token -> the user id and claims (401 when invalid)
 - POST /v1/auth/authorize      claims, target user id and rule -> 204, or 403
 - GET  /v1/auth/jwks           the public signing keys, a JWKS (RFC 7517) for verifiers
 """
 
-import base64
-import binascii
-import time
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import msgspec
 from jwt.algorithms import RSAAlgorithm
 from litestar import Request, Router, get, post
 from litestar.datastructures import CacheControlHeader
-from litestar.exceptions import TooManyRequestsException
-from litestar.middleware.rate_limit import RateLimitConfig, RateLimitMiddleware
 from litestar.params import FromPath, JSONBody
-from litestar.stores.memory import MemoryStore
-from litestar.types import Receive, Scope, Send
 
+from acme_sales.app.domain.authapp.credentials import CredentialsError, parse_basic
+from acme_sales.app.domain.authapp.limits import Rate, token_limits
 from acme_sales.app.sdk import errs
 from acme_sales.app.sdk.auth.auth import (
     Auth,
@@ -52,8 +48,6 @@ JWKS_PATH = "/v1/auth/jwks"
 JWKS_MAX_AGE: Final = 60
 
 _BAD_CREDENTIALS = "invalid email or password"
-
-RateUnit = Literal["second", "minute", "hour", "day"]
 
 
 class Token(msgspec.Struct, frozen=True):
@@ -89,67 +83,22 @@ def jwks(keys: KeyStore) -> JWKS:
     return JWKS(keys=found)
 
 
-class TokenRateLimit(RateLimitMiddleware):
-    """Litestar's per-address limiter, whose 429 also says when to retry (Retry-After,
-    RFC 9110), the header clients and proxies know, beside the draft RateLimit-* ones.
-
-    The refusal is Litestar's TooManyRequestsException, which the service's exception handlers
-    answer in the error model with the exception's headers. Its in-memory store keeps one entry
-    per address; entries past their window are dropped every minute, so a stream of ever new
-    addresses cannot grow it for good.
-    """
-
-    _PURGE_EVERY: Final = 60.0
-
-    def __init__(self, app: Any, config: RateLimitConfig) -> None:
-        super().__init__(app, config)
-        self._next_purge = time.monotonic() + self._PURGE_EVERY
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self._purge(scope)
-        try:
-            await super().__call__(scope, receive, send)
-        except TooManyRequestsException as err:
-            headers = dict(err.headers or {})
-            reset = headers.get(self.config.rate_limit_reset_header_key, "1")
-            headers.setdefault("Retry-After", str(max(1, int(reset))))
-            err.headers = headers
-            raise
-
-    async def _purge(self, scope: Scope) -> None:
-        now = time.monotonic()
-        if now < self._next_purge:
-            return
-        self._next_purge = now + self._PURGE_EVERY
-        store = self.config.get_store_from_app(scope["litestar_app"])
-        if isinstance(store, MemoryStore):
-            await store.delete_expired()
-
-
-def token_rate_limit(rate: tuple[RateUnit, int] | None) -> list[Any]:
-    """The middleware of the token route: `rate` (unit, count) per client address, or none."""
-    if rate is None:
-        return []
-    config = RateLimitConfig(
-        rate_limit=rate, middleware_class=TokenRateLimit, store="auth_token_rate"
-    )
-    return [config.middleware]
-
-
 def routes(
     *,
     auth: Auth,
     tokens: TokenService,
     users: UserBus,
     keys: KeyFolder,
-    token_rate: tuple[RateUnit, int] | None = None,
+    address_rate: Rate | None = None,
+    account_rate: Rate | None = None,
 ) -> Router:
-    """The auth routes; `token_rate` (unit, count) limits token requests per client address."""
+    """The auth routes; token requests are limited to `address_rate` per client address and
+    `account_rate` per account named (each (unit, count), None for no limit)."""
 
     @get(
         TOKEN_PATH,
         summary="A token for Basic email:password credentials",
-        middleware=token_rate_limit(token_rate),
+        middleware=token_limits(per_address=address_rate, per_account=account_rate),
     )
     async def token(request: Request[Any, Any, Any], kid: FromPath[str]) -> Token:
         email, password = basic_credentials(request.headers.get("authorization"))
@@ -200,16 +149,7 @@ def routes(
 
 def basic_credentials(header: str | None) -> tuple[str, str]:
     """The email and password of a `Basic base64(email:password)` header, or a 401."""
-    scheme, _, encoded = (header or "").partition(" ")
-    if scheme.lower() != "basic" or not encoded:
-        raise errs.Error(
-            errs.ErrCode.UNAUTHENTICATED, "expected Basic credentials in the authorization header"
-        )
     try:
-        decoded = base64.b64decode(encoded, validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError) as err:
-        raise errs.Error(errs.ErrCode.UNAUTHENTICATED, "malformed Basic credentials") from err
-    email, separator, password = decoded.partition(":")
-    if not separator:
-        raise errs.Error(errs.ErrCode.UNAUTHENTICATED, "malformed Basic credentials")
-    return email, password
+        return parse_basic(header)
+    except CredentialsError as err:
+        raise errs.Error(errs.ErrCode.UNAUTHENTICATED, str(err)) from err
