@@ -14,6 +14,7 @@ import functools
 import inspect
 import re
 from collections.abc import Callable, Collection, Coroutine, Mapping
+from random import random
 from typing import Any, Literal, ParamSpec, TypeVar, cast
 
 from opentelemetry import context, propagate, trace
@@ -21,7 +22,7 @@ from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware, asgi_get
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
-from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ParentBased, Sampler, TraceIdRatioBased
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ALWAYS_ON, ParentBased, Sampler
 
 from acme_sales.foundation.config import ConfigError, setting
 
@@ -166,57 +167,91 @@ def untraced(service: str, version: str) -> TracerProvider:
 
 
 def server_spans(app: Any, *, provider: TracerProvider, excluded_paths: Collection[str]) -> Any:
-    """`app` behind OpenTelemetry's ASGI middleware: a server span per request, continuing the
-    caller's trace from its `traceparent`. Requests to `excluded_paths` (probes) are not traced.
-
-    The span starts as `GET` and is renamed after the route template once routing has run
-    (`name_server_span`): a raw path in a span name would make one name per id.
-
-    With tracing off (a provider that records nothing), `TraceContext` keeps the trace context
-    instead, at a fraction of the middleware's cost.
-    """
-    if provider.sampler is ALWAYS_OFF:
-        return TraceContext(app, provider=provider, excluded_paths=excluded_paths)
-    excluded = ",".join(rf"{re.escape(path)}(\?|$)" for path in excluded_paths)
-    return OpenTelemetryMiddleware(
-        app,
-        excluded_urls=excluded or None,
-        default_span_details=_method_only,
-        server_request_hook=_without_query,
-        tracer_provider=provider,
-        exclude_spans=["receive", "send"],
-    )
+    """`app` with a server span per request, continuing the caller's trace from its
+    `traceparent`; requests to `excluded_paths` (probes) are left out. See `ServerSpans`."""
+    return ServerSpans(app, provider=provider, excluded_paths=excluded_paths)
 
 
-class TraceContext:
-    """Each request in the caller's trace (from `traceparent`), or in a new one, with nothing
-    recorded: what OpenTelemetry's ASGI middleware leaves behind when no span is recorded (log
-    lines and the auth client find the trace id in the current span), without its cost.
+class ServerSpans:
+    """Each request in the caller's trace (from `traceparent`) or in a new one, recorded by
+    OpenTelemetry's ASGI middleware when the trace is sampled, and otherwise only carried.
 
-    Why our own: the middleware builds a request's attributes and wraps every ASGI message
-    whether or not the span is recorded; with tracing off that was a seventh of a worker's CPU
-    on a cheap route (`make bench --profile`). This keeps one span context per request, made by
-    the same tracer, so ids and propagation are the SDK's own.
+    Why not the middleware for every request: it builds a request's attributes and wraps every
+    ASGI message whether or not its span is recorded, about a seventh of a worker's CPU on a
+    cheap route (`make bench ARGS=--profile`), paid by every request a sample leaves out. So the
+    sampling decision is taken here, first, as the SDK's parent-based sampler would take it: a
+    caller's choice is followed, and a new trace is sampled at the ratio (`EdgeSampled`). A
+    request left out gets a span context of its own, not recorded (log lines, the auth client
+    and the `X-Trace-Id` header find its trace id there), at a fraction of the cost; its child
+    spans follow it and are not recorded either. A sampler of the standard variables
+    (OTEL_TRACES_SAMPLER) decides inside the middleware, so every request goes through it.
+
+    The recorded span starts as `GET` and is renamed after the route template once routing has
+    run (`name_server_span`): a raw path in a span name would make one name per id.
     """
 
     def __init__(
         self, app: Any, *, provider: TracerProvider, excluded_paths: Collection[str]
     ) -> None:
         self._app = app
-        self._tracer = provider.get_tracer(__name__)
         self._excluded = frozenset(excluded_paths)
+        self._ids = provider.id_generator
+        sampler = provider.sampler
+        self._off = sampler is ALWAYS_OFF  # tracing off: nothing is ever recorded
+        # The share of new traces to record, or None when the middleware's sampler decides.
+        self._ratio = sampler.ratio if isinstance(sampler, EdgeSampled) else None
+        excluded = ",".join(rf"{re.escape(path)}(\?|$)" for path in excluded_paths)
+        self._recorded = OpenTelemetryMiddleware(
+            app,
+            excluded_urls=excluded or None,
+            default_span_details=_method_only,
+            server_request_hook=_without_query,
+            tracer_provider=provider,
+            exclude_spans=["receive", "send"],
+        )
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["path"] in self._excluded:
             await self._app(scope, receive, send)
             return
+        if self._ratio is None and not self._off:
+            await self._recorded(scope, receive, send)
+            return
         parent = propagate.extract(scope, getter=asgi_getter)
-        span = self._tracer.start_span(scope["method"], context=parent, kind=trace.SpanKind.SERVER)
-        token = context.attach(trace.set_span_in_context(span, parent))
+        caller = trace.get_current_span(parent).get_span_context()
+        if not self._off and self._sampled(caller):
+            await self._recorded(scope, receive, send)
+            return
+        carried = trace.NonRecordingSpan(
+            trace.SpanContext(
+                trace_id=caller.trace_id if caller.is_valid else self._ids.generate_trace_id(),
+                span_id=self._ids.generate_span_id(),
+                is_remote=False,
+                trace_flags=trace.TraceFlags(trace.TraceFlags.DEFAULT),
+                trace_state=caller.trace_state if caller.is_valid else None,
+            )
+        )
+        token = context.attach(trace.set_span_in_context(carried, parent))
         try:
             await self._app(scope, receive, send)
         finally:
             context.detach(token)
+
+    def _sampled(self, caller: trace.SpanContext) -> bool:
+        """The caller's choice, else a new trace sampled at the ratio."""
+        if caller.is_valid:
+            return caller.trace_flags.sampled
+        return random() < (self._ratio or 0.0)  # noqa: S311  (a sample, not a secret)
+
+
+class EdgeSampled(ParentBased):
+    """The sampler of a provider whose requests' new traces are sampled by `ServerSpans` at
+    `ratio`: a span with a parent follows it, and a root is recorded (a request's root span is
+    only made once `ServerSpans` sampled it; a root outside any request, rare, is kept)."""
+
+    def __init__(self, ratio: float) -> None:
+        super().__init__(ALWAYS_ON)
+        self.ratio = ratio
 
 
 def name_server_span(method: str, route: str) -> None:
@@ -254,6 +289,13 @@ def _in_span(
 ) -> Callable[P, Coroutine[Any, Any, R]]:
     @functools.wraps(func)
     async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        # Inside a request that is not recorded (tracing off, or sampled out), no span of it
+        # would be: the service's samplers make a child follow its parent. Making one anyway
+        # costs about a tenth of a cheap request's CPU, so skip it. With no trace at all (a
+        # job outside any request), the span is made: it may be a trace's root.
+        parent = trace.get_current_span()
+        if parent.get_span_context().is_valid and not parent.is_recording():
+            return await func(*args, **kwargs)
         with _tracer.start_as_current_span(name):
             return await func(*args, **kwargs)
 
@@ -292,7 +334,7 @@ def _first(*candidates: tuple[str, str]) -> tuple[str, str]:
 def _sampler(tracing: Tracing) -> Sampler | None:
     if tracing.sample_ratio is None:
         return None  # the SDK's, from OTEL_TRACES_SAMPLER[_ARG] (set: else the ratio is ours)
-    return ParentBased(TraceIdRatioBased(tracing.sample_ratio))
+    return EdgeSampled(tracing.sample_ratio)
 
 
 def _batch_processor(tracing: Tracing) -> SpanProcessor:

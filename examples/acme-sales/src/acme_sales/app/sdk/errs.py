@@ -38,6 +38,8 @@ class ErrCode(StrEnum):
     UNAUTHENTICATED = "unauthenticated"
     TOO_MANY_REQUESTS = "too_many_requests"
     METHOD_NOT_ALLOWED = "method_not_allowed"
+    CONTENT_TOO_LARGE = "content_too_large"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
 
     @property
     def http_status(self) -> int:
@@ -63,6 +65,8 @@ _HTTP_STATUS: dict[ErrCode, int] = {
     ErrCode.UNAUTHENTICATED: 401,
     ErrCode.TOO_MANY_REQUESTS: 429,
     ErrCode.METHOD_NOT_ALLOWED: 405,
+    ErrCode.CONTENT_TOO_LARGE: 413,  # not retried: the same body is as large next time
+    ErrCode.UNSUPPORTED_MEDIA_TYPE: 415,
 }
 
 # Codes whose message may describe the server's insides: the client gets this instead.

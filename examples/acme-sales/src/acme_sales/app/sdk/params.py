@@ -36,7 +36,13 @@ def timestamp(raw: str) -> datetime:
         raise ValueError(
             f"{raw!r} is not an ISO 8601 date-time such as 2025-01-31T09:30:00Z"
         ) from None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    try:  # year 1 east of UTC, or 9999 west of it, is outside the years a datetime holds
+        parsed.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{raw!r} is out of range: in UTC, outside years 1 to 9999") from None
+    return parsed
 
 
 def nullable(parse: Callable[[A], T]) -> Callable[[A | None], T | None]:

@@ -27,7 +27,8 @@ _CODE_FOR_STATUS: Mapping[int, errs.ErrCode] = {
     404: errs.ErrCode.NOT_FOUND,
     405: errs.ErrCode.METHOD_NOT_ALLOWED,
     409: errs.ErrCode.ABORTED,
-    413: errs.ErrCode.RESOURCE_EXHAUSTED,
+    413: errs.ErrCode.CONTENT_TOO_LARGE,
+    415: errs.ErrCode.UNSUPPORTED_MEDIA_TYPE,
     429: errs.ErrCode.TOO_MANY_REQUESTS,
     503: errs.ErrCode.UNAVAILABLE,
 }
@@ -100,11 +101,19 @@ def _field_errors(extra: Any) -> list[errs.FieldError]:
     fields: list[errs.FieldError] = []
     for item in items:
         if isinstance(item, Mapping):
-            message = str(item.get("message", item))
-            fields.append(errs.FieldError(field=_field_name(item, message), error=message))
+            fields.append(_field_error(item))
         else:
             fields.append(errs.FieldError(field="body", error=str(item)))
     return fields or [errs.FieldError(field="body", error="invalid request")]
+
+
+def _field_error(item: Mapping[str, Any]) -> errs.FieldError:
+    message = str(item.get("message", item))
+    if item.get("key") == "data" and message == "'data'":
+        # Litestar passes an empty body on as no data at all, and the handler's required `data`
+        # argument is then reported by its key alone.
+        return errs.FieldError(field="body", error="a JSON body is required")
+    return errs.FieldError(field=_field_name(item, message), error=message)
 
 
 def _field_name(item: Mapping[str, Any], message: str) -> str:
