@@ -23,7 +23,8 @@ _NOT_AN_ADDRESS: Final = "must be an email address such as name@example.com"
 class Email:
     """An address such as ann@example.com, its domain lowercased.
 
-    Only the domain is case-insensitive (RFC 5321); the part before the '@' is kept as given.
+    Only the domain is case-insensitive (RFC 5321); the part before the '@' is kept as given,
+    though users' emails are unique, and found, whatever the case of their letters (userdb).
     """
 
     value: str

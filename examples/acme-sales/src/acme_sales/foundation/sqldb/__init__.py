@@ -5,9 +5,11 @@ Knows nothing of this service: any service or tool can use it.
 
 from acme_sales.foundation.sqldb.config import DBConfig
 from acme_sales.foundation.sqldb.errors import (
+    DatabaseUnavailableError,
     DBError,
     DuplicateEntryError,
     NotFoundError,
+    StatementTimeoutError,
     UndefinedTableError,
     translate_errors,
 )
@@ -27,10 +29,12 @@ __all__ = [
     "DBConfig",
     "DBError",
     "DatabaseNotReadyError",
+    "DatabaseUnavailableError",
     "DuplicateEntryError",
     "NotFoundError",
     "Pool",
     "Querier",
+    "StatementTimeoutError",
     "UndefinedTableError",
     "dsn",
     "execute",

@@ -21,6 +21,16 @@ class DBConfig:
     connect_timeout: timedelta = setting(
         timedelta(seconds=5), help="how long one connection attempt may take"
     )
+    statement_timeout: timedelta = setting(
+        timedelta(seconds=5),
+        help="longest a statement of a service may run (a lock held elsewhere, a slow plan); "
+        "beyond it the request is answered 504. 0 for no limit. The admin tool has none",
+    )
+    pool_acquire_timeout: timedelta = setting(
+        timedelta(seconds=2),
+        help="longest a request waits for a free connection when all are in use; beyond it "
+        "the request is answered 503",
+    )
 
     def __repr__(self) -> str:
         # The dataclass repr would print the password into tracebacks and logs.

@@ -27,6 +27,15 @@ class DuplicateEntryError(DBError):
         super().__init__(f"duplicate entry in {table or 'table'} violates unique {constraint!r}")
 
 
+class DatabaseUnavailableError(DBError):
+    """No connection could be had or kept: the database is down, restarting, refusing
+    connections, or every connection of the pool stayed busy past the acquire timeout."""
+
+
+class StatementTimeoutError(DBError):
+    """A statement ran past the statement timeout and Postgres cancelled it (SQLSTATE 57014)."""
+
+
 class UndefinedTableError(DBError):
     """The query names a table that does not exist (SQLSTATE 42P01): usually a missing migration."""
 

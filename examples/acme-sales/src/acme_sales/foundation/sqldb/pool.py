@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import quote
 
 import asyncpg
@@ -27,27 +28,34 @@ def dsn(cfg: DBConfig) -> str:
 
 
 async def open_pool(
-    cfg: DBConfig, *, application_name: str = "acme-sales"
+    cfg: DBConfig,
+    *,
+    application_name: str = "acme-sales",
+    statement_timeout: timedelta | None = None,
 ) -> asyncpg.Pool[asyncpg.Record]:
     """A pool on the database in `cfg`; it opens even while the database is down.
 
     When the database answers, the pool starts with `pool_min_size` connections. When it does not,
     the pool starts empty and connects on demand, so a service can start before its database;
-    `status_check` is what tells whether the database answers.
+    `status_check` is what tells whether the database answers. With `statement_timeout`, Postgres
+    cancels any statement of the pool's connections that runs longer.
     """
+    settings = {"timezone": "UTC", "application_name": application_name}
+    if statement_timeout:
+        settings["statement_timeout"] = str(int(statement_timeout.total_seconds() * 1000))
     try:
-        return await _create_pool(cfg, application_name, min_size=cfg.pool_min_size)
+        return await _create_pool(cfg, settings, min_size=cfg.pool_min_size)
     except _UNREACHABLE as err:
         _log.warning(
             "database not answering yet, the pool starts empty",
             dsn=dsn(cfg),
             error=str(err) or type(err).__name__,
         )
-    return await _create_pool(cfg, application_name, min_size=0)
+    return await _create_pool(cfg, settings, min_size=0)
 
 
 async def _create_pool(
-    cfg: DBConfig, application_name: str, *, min_size: int
+    cfg: DBConfig, settings: dict[str, str], *, min_size: int
 ) -> asyncpg.Pool[asyncpg.Record]:
     return await asyncpg.create_pool(
         dsn(cfg),
@@ -55,7 +63,7 @@ async def _create_pool(
         min_size=min_size,
         max_size=cfg.pool_max_size,
         timeout=cfg.connect_timeout.total_seconds(),
-        server_settings={"timezone": "UTC", "application_name": application_name},
+        server_settings=settings,
         connection_class=statement_spans(
             host=cfg.host, port=cfg.port, database=cfg.name, user=cfg.user
         ),

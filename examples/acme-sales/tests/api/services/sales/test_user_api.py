@@ -79,9 +79,13 @@ async def test_create_refuses_unknown_and_missing_fields(api: Services, admin: U
     assert missing.json()["fields"][0]["field"] == "email"
 
 
-async def test_create_with_a_taken_email_is_409(api: Services, admin: User, user: User) -> None:
+@pytest.mark.parametrize("spelling", ["lower", "upper"])
+async def test_create_with_a_taken_email_is_409(
+    api: Services, admin: User, user: User, spelling: str
+) -> None:
+    email = getattr(str(user.email), spelling)()  # whatever the case of its letters
     response = await api.sales.post(
-        "/v1/users", json=new_user_json(email=str(user.email)), headers=api.bearer(admin)
+        "/v1/users", json=new_user_json(email=email), headers=api.bearer(admin)
     )
     assert response.status_code == 409
     assert response.json() == {
@@ -161,6 +165,34 @@ async def test_a_user_deletes_themself(api: Services, admin: User, user: User) -
     ).status_code == 204
     gone = await api.sales.get(f"/v1/users/{user.id}", headers=api.bearer(admin))
     assert gone.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("PUT", "/v1/users/{id}/roles", {"roles": ["USER"]}),
+        ("PATCH", "/v1/users/{id}", {"enabled": False}),
+        ("DELETE", "/v1/users/{id}", None),
+    ],
+)
+async def test_the_last_admin_cannot_demote_disable_or_delete_themself(
+    api: Services, admin: User, method: str, path: str, body: dict[str, Any] | None
+) -> None:
+    alone = await api.sales.request(
+        method, path.format(id=admin.id), json=body, headers=api.bearer(admin)
+    )
+    assert alone.status_code == 400
+    assert alone.json() == {
+        "code": "failed_precondition",
+        "message": "the last enabled admin cannot be demoted, disabled or deleted",
+    }
+    assert (await api.sales.get("/v1/users", headers=api.bearer(admin))).status_code == 200
+
+    await api.users.create(new_user(1, Role.ADMIN), actor_id=None)
+    with_another = await api.sales.request(
+        method, path.format(id=admin.id), json=body, headers=api.bearer(admin)
+    )
+    assert with_another.status_code in (200, 204)
 
 
 async def test_query_pages_and_orders(api: Services, admin: User) -> None:

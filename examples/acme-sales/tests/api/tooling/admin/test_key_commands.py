@@ -233,17 +233,18 @@ async def test_gentoken_refuses_a_disabled_user(
     db_config: sqldb.DBConfig,
     db_pool: asyncpg.Pool[asyncpg.Record],
     keys_folder: Path,
-    admin: User,
 ) -> None:
-    await users.user_bus(db_pool).update(admin, UpdateUser(enabled=False), actor_id=None)
+    bus = users.user_bus(db_pool)
+    user = await bus.create(users.new_user(0, Role.USER), actor_id=None)
+    await bus.update(user, UpdateUser(enabled=False), actor_id=None)
 
     code, stdout, stderr = await run_admin(
-        f"gentoken {admin.id} --folder {keys_folder}", db=db_config
+        f"gentoken {user.id} --folder {keys_folder}", db=db_config
     )
 
     assert code == 1
     assert stdout == ""
-    assert stderr == f"admin gentoken: user {admin.id} is disabled: it may not sign in\n"
+    assert stderr == f"admin gentoken: user {user.id} is disabled: it may not sign in\n"
 
 
 async def test_gentoken_refuses_a_folder_without_keys_with_a_one_line_error(

@@ -24,7 +24,7 @@ from tests.support.users import PASSWORD, new_user
 
 @pytest.fixture
 async def user(bus: UserBus) -> User:
-    return await bus.create(new_user(0, Role.ADMIN), actor_id=None)
+    return await bus.create(new_user(0, Role.USER), actor_id=None)
 
 
 async def test_the_right_password_returns_the_user(bus: UserBus, user: User) -> None:

@@ -108,9 +108,12 @@ def routes(*, users: userbus.UserBus, auth: AuthClient) -> Router:
         "/v1/users/{user_id:uuid}", guards=[authenticated, admin_or_self], summary="Delete a user"
     )
     async def delete_user(request: AnyRequest) -> None:
-        await users.delete(
-            mid.loaded(request, userbus.User), actor_id=mid.auth_info(request).user_id
-        )
+        try:
+            await users.delete(
+                mid.loaded(request, userbus.User), actor_id=mid.auth_info(request).user_id
+            )
+        except userbus.LastAdminError as err:
+            raise errs.Error(errs.ErrCode.FAILED_PRECONDITION, str(err)) from err
 
     return Router(
         path="/",
@@ -130,6 +133,8 @@ async def _update(
         raise errs.Error(
             errs.ErrCode.ALREADY_EXISTS, "email is not unique", fields=[_NOT_UNIQUE]
         ) from err
+    except userbus.LastAdminError as err:
+        raise errs.Error(errs.ErrCode.FAILED_PRECONDITION, str(err)) from err
     return models.to_app_user(updated)
 
 

@@ -3,6 +3,9 @@
 - `errs.Error` raised by a handler: its code and message (masked for internal codes).
 - Litestar's own HTTP exceptions (bad input, no such route, wrong method): the matching code,
   with per-field errors for validation failures.
+- The database unavailable (down, or its pool busy past the acquire timeout): 503 with
+  Retry-After, not logged per request (the database logs when it goes and comes back); a
+  statement past the statement timeout: 504.
 - Anything else is a bug: logged with its traceback, answered with a masked 500.
 """
 
@@ -16,6 +19,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
 from acme_sales.app.sdk import errs, metrics
+from acme_sales.foundation import sqldb
 from acme_sales.foundation.logger import Logger
 
 _MISSING_FIELD = re.compile(r"missing required field `(?P<name>[^`]+)`(?: - at `(?P<path>[^`]+)`)?")
@@ -37,8 +41,25 @@ _CODE_FOR_STATUS: Mapping[int, errs.ErrCode] = {
 def exception_handlers(log: Logger) -> ExceptionHandlersMap:
     """The handlers every service installs, logging to `log`."""
 
-    def answer(request: Request[Any, Any, Any], err: errs.Error, cause: Exception) -> Response[Any]:
+    def answer(
+        request: Request[Any, Any, Any],
+        err: errs.Error,
+        cause: Exception,
+        *,
+        headers: dict[str, str] | None = None,
+        logged: bool = True,
+    ) -> Response[Any]:
         metrics.ERRORS.labels(err.code.value).inc()
+        if logged:
+            note(request, err, cause)
+        return Response(
+            content=errs.to_response(err),
+            status_code=err.code.http_status,
+            media_type=MediaType.JSON,
+            headers=headers or getattr(cause, "headers", None),
+        )
+
+    def note(request: Request[Any, Any, Any], err: errs.Error, cause: Exception) -> None:
         if err.code in errs.MASKED_CODES:  # a bug or a broken dependency: keep the traceback
             log.error(
                 "request failed",
@@ -59,12 +80,6 @@ def exception_handlers(log: Logger) -> ExceptionHandlersMap:
                 path=request.url.path,
                 source=_raise_site(cause),
             )
-        return Response(
-            content=errs.to_response(err),
-            status_code=err.code.http_status,
-            media_type=MediaType.JSON,
-            headers=getattr(cause, "headers", None),
-        )
 
     def app_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
         assert isinstance(exc, errs.Error)  # noqa: S101  (registered for errs.Error only)
@@ -74,6 +89,14 @@ def exception_handlers(log: Logger) -> ExceptionHandlersMap:
         assert isinstance(exc, HTTPException)  # noqa: S101  (registered for HTTPException only)
         return answer(request, to_app_error(exc), exc)
 
+    def database_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+        err = errs.Error(errs.ErrCode.UNAVAILABLE, "database unavailable, try again shortly")
+        return answer(request, err, exc, headers={"Retry-After": "1"}, logged=False)
+
+    def statement_timeout(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+        err = errs.Error(errs.ErrCode.DEADLINE_EXCEEDED, "the database took too long")
+        return answer(request, err, exc)
+
     def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
         # A bug: the traceback goes to the log, the client learns nothing of the insides.
         metrics.PANICS.inc()
@@ -82,6 +105,8 @@ def exception_handlers(log: Logger) -> ExceptionHandlersMap:
     return {
         errs.Error: app_error,
         HTTPException: http_error,
+        sqldb.DatabaseUnavailableError: database_unavailable,
+        sqldb.StatementTimeoutError: statement_timeout,
         Exception: unexpected_error,
     }
 

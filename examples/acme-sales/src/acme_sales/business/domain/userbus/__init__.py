@@ -4,7 +4,8 @@
 the Postgres implementation. The api layer builds one and hands it to the other. The fields users
 can be ordered by are in `userbus.order`. Deleting a user raises the delegate event
 DOMAIN/ACTION_DELETED ("user"/"deleted") with UserDeleted params. Every update and delete is
-announced on the Postgres channel `changes.CHANNEL` (see `changes`).
+announced on the Postgres channel `changes.CHANNEL` (see `changes`). The last enabled admin
+cannot be demoted, disabled or deleted (LastAdminError): someone must be left to manage users.
 """
 
 from acme_sales.business.domain.userbus import changes, order
@@ -12,6 +13,7 @@ from acme_sales.business.domain.userbus.bus import (
     DEFAULT_BCRYPT_COST,
     AuthenticationFailedError,
     DuplicateEmailError,
+    LastAdminError,
     UserBus,
     UserNotFoundError,
     UserStorer,
@@ -30,6 +32,7 @@ __all__ = [
     "DOMAIN",
     "AuthenticationFailedError",
     "DuplicateEmailError",
+    "LastAdminError",
     "NewUser",
     "UpdateUser",
     "User",

@@ -28,7 +28,7 @@ from acme_sales.business.sdk.delegate import Delegate
 from acme_sales.business.sdk.order import OrderBy
 from acme_sales.business.sdk.page import Page
 from acme_sales.business.sdk.unchanged import UNCHANGED, resolve
-from acme_sales.business.types import Email, Password
+from acme_sales.business.types import Email, Password, Role
 from acme_sales.foundation import otel, sqldb
 
 # About 0.3 s of one core per hash or check on current hardware: slow for a password guesser,
@@ -61,6 +61,13 @@ class AuthenticationFailedError(Exception):
 
     def __init__(self) -> None:
         super().__init__("authentication failed")
+
+
+class LastAdminError(Exception):
+    """The change would leave no enabled admin: nobody could manage users any more."""
+
+    def __init__(self) -> None:
+        super().__init__("the last enabled admin cannot be demoted, disabled or deleted")
 
 
 class UserStorer(Protocol):
@@ -97,6 +104,10 @@ class UserStorer(Protocol):
 
     async def query_by_email(self, email: Email) -> User:
         """The user with this email (UserNotFoundError when there is none)."""
+
+    async def lock_enabled_admins(self) -> list[UUID]:
+        """The ids of the enabled admins, each locked until the transaction ends, so that two
+        changes that each remove one admin are decided one after the other."""
 
 
 def _utc_now() -> datetime:
@@ -176,6 +187,8 @@ class UserBus:
             date_updated=self._clock(),
         )
         async with self._change() as (bus, _):
+            if _enabled_admin(user) and not _enabled_admin(updated):
+                await bus._keep_an_admin_besides(user.id)
             await bus._storer.update(updated)
             await bus._record(updated, Action.UPDATED, actor_id, updated_data(uu))
         return updated
@@ -187,6 +200,8 @@ class UserBus:
         `actor_id` is who is deleting it, for the audit; None for a system action.
         """
         async with self._change() as (bus, db):
+            if _enabled_admin(user):
+                await bus._keep_an_admin_besides(user.id)
             await bus._storer.delete(user)
             await bus._record(user, Action.DELETED, actor_id, None)
             if self._delegate is not None:
@@ -218,6 +233,13 @@ class UserBus:
         if not await self._check_password(password, user.password_hash) or not user.enabled:
             raise AuthenticationFailedError
         return user
+
+    async def _keep_an_admin_besides(self, user_id: UUID) -> None:
+        """LastAdminError when `user_id` is the only enabled admin as stored now (inside the
+        change's transaction: the admins stay locked until it ends)."""
+        admins = await self._storer.lock_enabled_admins()
+        if admins == [user_id]:
+            raise LastAdminError
 
     @asynccontextmanager
     async def _change(self) -> AsyncIterator[tuple["UserBus", sqldb.Querier]]:
@@ -280,3 +302,7 @@ def _unmatchable_hash(cost: int) -> bytes:
     if cost == DEFAULT_BCRYPT_COST:
         return UNMATCHABLE_HASH
     return bcrypt.hashpw(secrets.token_hex(32).encode(), bcrypt.gensalt(cost))
+
+
+def _enabled_admin(user: User) -> bool:
+    return user.enabled and Role.ADMIN in user.roles

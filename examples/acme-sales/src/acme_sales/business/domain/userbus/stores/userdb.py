@@ -21,7 +21,9 @@ from acme_sales.business.types import Email, Name, Role
 from acme_sales.foundation import sqldb
 from acme_sales.foundation.sqldb.params import Params, contains, where
 
-_EMAIL_UNIQUE: Final = "users_email_key"  # Postgres's name for the UNIQUE on users.email
+# Postgres's names for the uniqueness of users.email: as typed, and whatever the case of its
+# letters (the unique index on lower(email), migration 0003).
+_EMAIL_UNIQUE: Final = frozenset({"users_email_key", "users_email_lower_key"})
 
 _INSERT: Final = """
 INSERT INTO users
@@ -47,9 +49,13 @@ FROM users
 
 _SELECT_BY_ID: Final = _SELECT + "WHERE user_id = $1"
 
-_SELECT_BY_EMAIL: Final = _SELECT + "WHERE email = $1"
+_SELECT_BY_EMAIL: Final = _SELECT + "WHERE lower(email) = lower($1)"  # users_email_lower_key
 
 _COUNT: Final = "SELECT count(*) FROM users\n"
+
+_LOCK_ENABLED_ADMINS: Final = """
+SELECT user_id FROM users WHERE enabled AND 'ADMIN' = ANY(roles) ORDER BY user_id FOR UPDATE
+"""
 
 # The business's order fields and their columns: the only text an ORDER BY is built from.
 _ORDER_COLUMNS: Final[Mapping[str, str]] = {
@@ -117,6 +123,11 @@ class UserDB:
         )
         rows = await sqldb.fetch_all(self._db, sql, *params.values)
         return [to_bus_user(row) for row in rows]
+
+    async def lock_enabled_admins(self) -> list[UUID]:
+        # In id order, so two transactions lock them in the same order and cannot deadlock;
+        # a row another transaction changed meanwhile is read again as committed.
+        return [row[0] for row in await sqldb.fetch_all(self._db, _LOCK_ENABLED_ADMINS)]
 
     async def count(self, query_filter: UserFilter) -> int:
         params = Params()
@@ -192,7 +203,7 @@ def _where(query_filter: UserFilter, params: Params) -> str:
     if query_filter.name is not None:
         conditions.append(f"name ILIKE {params.bind(contains(query_filter.name))}")
     if query_filter.email is not None:
-        conditions.append(f"email = {params.bind(str(query_filter.email))}")
+        conditions.append(f"lower(email) = lower({params.bind(str(query_filter.email))})")
     if query_filter.start_created_date is not None:
         conditions.append(f"date_created >= {params.bind(query_filter.start_created_date)}")
     if query_filter.end_created_date is not None:
@@ -213,6 +224,6 @@ def _email_must_be_unique() -> Iterator[None]:
     try:
         yield
     except sqldb.DuplicateEntryError as err:
-        if err.constraint != _EMAIL_UNIQUE:
+        if err.constraint not in _EMAIL_UNIQUE:
             raise
         raise DuplicateEmailError from err
