@@ -100,9 +100,9 @@ class Tracing:
 OFF = Tracing(endpoint="", protocol="grpc", sample_ratio=None)
 
 # The share of new traces recorded when neither a setting nor OTEL_TRACES_SAMPLER says: one in
-# twenty, as the reference service samples. Every recorded request pays for its spans (every
-# trace recorded costs a request about a third more CPU, `make bench-obs`), so production
-# records a sample; development sets 1 (deploy/k8s/dev, deploy/compose).
+# twenty, as the reference service samples. Every recorded request pays for its spans (with
+# every trace recorded, a cheap request costs about two thirds more CPU, `make bench-obs`), so
+# production records a sample; development sets 1 (deploy/k8s/dev, deploy/compose).
 DEFAULT_SAMPLE_RATIO = 0.05
 
 

@@ -28,8 +28,8 @@ class DBConfig:
     )
     pool_acquire_timeout: timedelta = setting(
         timedelta(seconds=2),
-        help="longest a request waits for a free connection when all are in use; beyond it "
-        "the request is answered 503",
+        help="longest a request waits for a connection (all in use, or a new one connecting); "
+        "beyond it the request is answered 503. 0 for no limit",
     )
 
     def __repr__(self) -> str:

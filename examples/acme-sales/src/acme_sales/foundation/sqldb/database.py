@@ -84,9 +84,11 @@ class Database:
         pool = self.pool
         metrics.POOL_WAITING.inc()
         try:
-            conn = await pool.acquire(timeout=self.cfg.pool_acquire_timeout.total_seconds())
+            # Waiting covers connecting a new connection too: a database host that does not
+            # answer times out here as well as a pool whose connections all stay busy.
+            conn = await pool.acquire(timeout=self.cfg.pool_acquire_timeout.total_seconds() or None)
         except TimeoutError as err:
-            raise self._unavailable(err, "every connection stayed busy") from err
+            raise self._unavailable(err, "no connection within the acquire timeout") from err
         except _LOST as err:
             raise self._unavailable(err, "cannot connect") from err
         finally:

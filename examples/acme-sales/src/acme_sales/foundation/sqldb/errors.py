@@ -28,8 +28,8 @@ class DuplicateEntryError(DBError):
 
 
 class DatabaseUnavailableError(DBError):
-    """No connection could be had or kept: the database is down, restarting, refusing
-    connections, or every connection of the pool stayed busy past the acquire timeout."""
+    """No connection could be had or kept: the database is down, restarting or refusing
+    connections, or no connection came free (or connected) within the acquire timeout."""
 
 
 class StatementTimeoutError(DBError):

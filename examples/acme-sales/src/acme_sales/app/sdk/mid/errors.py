@@ -3,7 +3,7 @@
 - `errs.Error` raised by a handler: its code and message (masked for internal codes).
 - Litestar's own HTTP exceptions (bad input, no such route, wrong method): the matching code,
   with per-field errors for validation failures.
-- The database unavailable (down, or its pool busy past the acquire timeout): 503 with
+- The database unavailable (down, or no connection within the acquire timeout): 503 with
   Retry-After, not logged per request (the database logs when it goes and comes back); a
   statement past the statement timeout: 504.
 - Anything else is a bug: logged with its traceback, answered with a masked 500.
