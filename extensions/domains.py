@@ -74,6 +74,10 @@ class FieldType:
     wrong_shape: Any  # a JSON value of the wrong shape, refused while decoding
     from_query: str  # expression turning query-string text `{v}` into the filter's value
     imports: tuple[str, ...] = ()  # names imported from business.types
+    # The annotation in request bodies, when stricter than app_type: money is taken only as a
+    # decimal string ("19.99"), since msgspec would take a JSON number (a float) or "1e2" as a
+    # Decimal; the business parser then reads the string exactly.
+    input_type: str = ""
 
 
 FIELD_TYPES: dict[str, FieldType] = {
@@ -154,6 +158,7 @@ FIELD_TYPES: dict[str, FieldType] = {
     ),
     "money": FieldType(
         app_type="Decimal",
+        input_type="str",
         bus_type="Money",
         parse="Money.parse",
         to_app="{v}.value",
@@ -162,8 +167,8 @@ FIELD_TYPES: dict[str, FieldType] = {
         sql_type="NUMERIC(14, 2)",
         filter="equals",
         samples=("0.10", "19.99", "250.00"),
-        invalid="1.999",
-        wrong_shape="lots",
+        invalid="1e2",  # a number, but not written as money is
+        wrong_shape=19.99,  # a JSON number: money is sent as a string
         from_query="Money.parse(params.decimal({v}))",
         imports=("Money",),
     ),
@@ -240,6 +245,7 @@ class Field:
     app_parse: str = ""  # the parser as the app layer names it, null-aware when optional
     app_bus_type: str = ""  # the business type as the app layer names it
     var: str = ""  # a local variable name for the field's value (never shadows a builtin)
+    input_type: str = ""  # the annotation in request bodies (app_type unless stricter)
 
 
 @dataclass
@@ -549,6 +555,7 @@ def _field(class_name: str, name: str, spec: Any) -> Field:
             type=ENUM,
             optional=optional,
             app_type="str",
+            input_type="str",
             bus_type=enum_class,
             parse=f"{enum_class}.parse",
             sql_type="TEXT",
@@ -571,6 +578,7 @@ def _field(class_name: str, name: str, spec: Any) -> Field:
         type=kind,
         optional=optional,
         app_type=ft.app_type,
+        input_type=ft.input_type or ft.app_type,
         bus_type=ft.bus_type,
         parse=ft.parse,
         sql_type=ft.sql_type,
