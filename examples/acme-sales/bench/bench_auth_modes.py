@@ -257,14 +257,15 @@ def report_profiles(profiles: Mapping[str, Profiled], folder: Path) -> None:
     areas = {area for share in shares.values() for area in share}
     for area in sorted(areas, key=lambda area: -max(ms(name, area) for name in names)):
         cells = "".join(
-            f" {ms(name, area):>11.3f} ({shares[name].get(area, 0.0):>4.0%})" for name in names
+            f" {ms(name, area):>11.3f} ({shares[name].get(area, 0.0) * 100:>3.0f} %)"
+            for name in names
         )
         print(f"{area:<22}{cells}")
     print(f"{'all (CPU ms/request)':<22}" + "".join(f" {profiles[n].cpu_ms:>18.3f}" for n in names))
     for name, found in profiles.items():
         print(f"\nbusiest functions, {name} ({found.profile.samples:,} samples, self time):")
         for function, share in found.profile.by_function:
-            print(f"  {share:>5.1%}  {function}")
+            print(f"  {share * 100:>5.1f} %  {function}")
 
 
 def _brief(result: Result) -> str:

@@ -21,12 +21,12 @@ SAMPLES: dict[str, list[Any]] = {
 # Per field: a value of the wrong JSON shape, and one of the right shape the rules refuse.
 WRONG_SHAPE: dict[str, Any] = {
     "name": 123,
-    "cost": "lots",
+    "cost": 19.99,
     "quantity": "many",
 }
 REFUSED: dict[str, Any] = {
     "name": "x",
-    "cost": "1.999",
+    "cost": "1e2",
     "quantity": -1,
 }
 REQUIRED = [

@@ -40,7 +40,7 @@ class NewProduct(msgspec.Struct, frozen=True, rename="camel", forbid_unknown_fie
     """The owner is the caller: it is never taken from the body."""
 
     name: str
-    cost: Decimal
+    cost: str
     quantity: int
 
 
@@ -48,7 +48,7 @@ class UpdateProduct(msgspec.Struct, frozen=True, rename="camel", forbid_unknown_
     """Every field may be left out, meaning unchanged; null clears an optional field."""
 
     name: str | UnsetType = UNSET
-    cost: Decimal | UnsetType = UNSET
+    cost: str | UnsetType = UNSET
     quantity: int | UnsetType = UNSET
 
 
