@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 import shlex
 import shutil
@@ -273,6 +274,29 @@ def test_make_test(
     assert not unexpected, "the rendered suite skipped tests it must run here:\n" + "\n".join(
         unexpected
     )
+    left = _processes_running_from(synced_project)
+    assert not left, "the rendered suite left processes running:\n" + "\n".join(left)
+
+
+def _processes_running_from(project: Path, grace: float = 5.0) -> list[str]:
+    """Processes whose command line names a path in `project` (its venv's Python runs every
+    service and worker a test starts): "pid command" each. Killed ones get `grace` seconds to
+    be reaped."""
+    marker = str(project.resolve())
+    give_up_at = time.monotonic() + grace
+    while True:
+        found = []
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                args = cmdline.read_bytes().decode(errors="replace").split("\0")
+            except OSError:
+                continue  # gone meanwhile
+            command = " ".join(arg for arg in args if arg)
+            if marker in command and cmdline.parent.name != str(os.getpid()):
+                found.append(f"{cmdline.parent.name} {command[:300]}")
+        if not found or time.monotonic() > give_up_at:
+            return found
+        time.sleep(0.2)
 
 
 @pytest.mark.slow
