@@ -42,7 +42,12 @@ SOFT_KEYWORDS = frozenset({"_", "case", "match", "type"})
 # Tables and routes the service already has: a domain's plural must not take them.
 TAKEN_PLURALS = frozenset({"users", "audit", "audits", "schema_migrations", "auth", "tranexample"})
 
-# PostgreSQL's reserved key words: unquoted column names that would be syntax errors.
+# PostgreSQL's key words that cannot name a column unquoted (`SELECT word, catcode FROM
+# pg_get_keywords()` on PostgreSQL 15, plus 16's `system_user`): reserved (R), and reserved but for
+# function or type names (T). Generated SQL quotes a column or table so named and leaves every
+# other name bare, so the migrations of names that always worked stay byte for byte what a project
+# already applied. Fields are still refused the reserved words: the generated code binds some of
+# them (`order`, `end`) as names of its own.
 _SQL_RESERVED_WORDS = """
 all analyse analyze and any array as asc asymmetric both case cast check collate column constraint
 create current_catalog current_date current_role current_time current_timestamp current_user
@@ -51,7 +56,21 @@ in initially intersect into lateral leading limit localtime localtimestamp not n
 or order placing primary references returning select session_user some symmetric system_user table
 then to trailing true union unique user using variadic when where window with
 """
+_SQL_TYPE_OR_FUNCTION_WORDS = """
+authorization binary collation concurrently cross current_schema freeze full ilike inner is isnull
+join left like natural notnull outer overlaps right similar tablesample verbose
+"""
 SQL_RESERVED = frozenset(_SQL_RESERVED_WORDS.split())
+SQL_QUOTED = SQL_RESERVED | frozenset(_SQL_TYPE_OR_FUNCTION_WORDS.split())
+
+# The paging parameters of every list route: no filter may take their names.
+PAGING_PARAMETERS = frozenset({"page", "rows", "orderBy"})
+
+
+def sql_name(name: str) -> str:
+    """`name` as generated SQL writes it: double-quoted when a key word, else bare."""
+    return f'"{name}"' if name in SQL_QUOTED else name
+
 
 # Columns every domain row has anyway, and the one its view adds.
 IMPLICIT_FIELDS = frozenset({"id", "user_id", "date_created", "date_updated", "user_name"})
@@ -246,6 +265,7 @@ class Field:
     app_bus_type: str = ""  # the business type as the app layer names it
     var: str = ""  # a local variable name for the field's value (never shadows a builtin)
     input_type: str = ""  # the annotation in request bodies (app_type unless stricter)
+    column: str = ""  # the column as SQL writes it (quoted if a key word)
 
 
 @dataclass
@@ -258,6 +278,7 @@ class Domain:
     plural_class: str  # WorkOrders
     route: str  # work-orders, as in /v1/work-orders
     table: str  # work_orders
+    table_sql: str  # the table as SQL writes it (quoted if a key word)
     id_column: str  # work_order_id
     id_param: str  # work_order_id, the path parameter
     id_camel: str  # workOrderId, the id's name in query strings
@@ -316,6 +337,7 @@ def normalise(domains: Any) -> list[dict[str, Any]]:
             f.app_parse = f"nullable({qualified})" if f.optional else qualified
             f.app_bus_type = f"{domain.pkg}bus.{f.bus_type}" if f.type == ENUM else f.bus_type
             f.var = f"{f.name}_" if hasattr(builtins, f.name) else f.name
+            f.column = sql_name(f.name)
             if f.type == ENUM:
                 f.from_query = f"{domain.pkg}bus.{f.from_query}"
         result.append(asdict(domain))
@@ -468,6 +490,12 @@ def _field_problem(domain: str, name: Any, spec: Any) -> str:
         return f"{where}: a field name must not be a Python keyword"
     if name in SQL_RESERVED:
         return f"{where}: {name!r} is a reserved word in SQL; choose another field name"
+    filters = _filter_names(name, spec) & PAGING_PARAMETERS
+    if filters:
+        return (
+            f"{where}: its query filter {sorted(filters)[0]!r} would be a paging parameter of "
+            f"the list route ({', '.join(sorted(PAGING_PARAMETERS))}); choose another field name"
+        )
     if name in IMPLICIT_FIELDS or name == f"{domain}_id":
         return (
             f"{where}: {name!r} is an implicit column of every domain "
@@ -488,6 +516,15 @@ def _field_problem(domain: str, name: Any, spec: Any) -> str:
         if len(set(members)) != len(members) or len(set(enum)) != len(enum):
             return f"{where}: enum values must be distinct (also after upper-casing): {enum}"
     return ""
+
+
+def _filter_names(name: str, spec: Any) -> set[str]:
+    """The query parameters that filter a list by the field."""
+    kind, _, _ = _field_kind(spec)
+    camel = _camel(name)
+    if kind in FIELD_TYPES and FIELD_TYPES[kind].filter == "range":
+        return {f"{camel}From", f"{camel}To"}
+    return {camel}
 
 
 def _field_kind(spec: Any) -> tuple[str | None, bool, list[Any]]:
@@ -525,6 +562,7 @@ def _domain(name: str, spec: dict[str, Any]) -> Domain:
         plural_class=_pascal(plural),
         route=plural.replace("_", "-"),
         table=plural,
+        table_sql=sql_name(plural),
         id_column=f"{name}_id",
         id_param=f"{name}_id",
         id_camel=_camel(f"{name}_id"),

@@ -366,6 +366,19 @@ REFUSED: list[tuple[str, Any, str]] = [
         )
         for name in ["order", "group", "select", "user", "table", "limit", "case", "end"]
     ],
+    *[
+        (
+            f"field-filter-is-paging-{name}",
+            _with_field(spec, name),
+            f"domains: widget.{name}: its query filter {parameter!r} would be a paging parameter "
+            "of the list route (orderBy, page, rows); choose another field name",
+        )
+        for name, spec, parameter in [
+            ("page", "int", "page"),
+            ("rows", "text?", "rows"),
+            ("order_by", "text", "orderBy"),
+        ]
+    ],
     # field names
     *[
         (
@@ -520,3 +533,29 @@ def test_soft_keywords_are_refused_as_domain_names_only() -> None:
             assert ext.domain_problem({name: {"fields": FIELDS}}) != ""
             if name not in ext.SQL_RESERVED:  # `case` is refused as a field for SQL's sake
                 assert ext.domain_problem(_with_field("text", name)) == ""
+
+
+def test_a_range_filter_may_share_a_paging_name_stem() -> None:
+    """A date field `page` filters by `pageFrom` and `pageTo`, which no paging parameter is."""
+    assert ext.domain_problem(_with_field("date", "page")) == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [
+        ("left", '"left"'),  # reserved but for functions and types: a column only when quoted
+        ("similar", '"similar"'),
+        ("order", '"order"'),  # reserved (refused as a field today, quoted as a table)
+        ("position", "position"),  # a key word that may name a column as it is
+        ("label", "label"),
+    ],
+)
+def test_sql_quotes_only_the_key_words_a_column_cannot_take_bare(name: str, written: str) -> None:
+    assert ext.sql_name(name) == written
+
+
+def test_columns_and_tables_carry_their_sql_names() -> None:
+    answer = {"widget": {"plural": "select", "fields": {"left": "int", "x": "int"}}}
+    [domain] = ext.normalise(answer)
+    assert domain["table_sql"] == '"select"'
+    assert [f["column"] for f in domain["fields"]] == ['"left"', "x"]

@@ -385,8 +385,9 @@ def test_names_of_every_length_render_clean(
 # --- every field type: a claimed answer set, rendered and (slow) run through its whole toolchain --
 
 # A multi-word domain with a custom plural and every field type, required and optional (both
-# optional forms), plus a second, small domain. test_every_field_type_claim keeps the claim true
-# when a field type is added.
+# optional forms), plus a second, small domain whose fields are SQL key words (`left` and
+# `similar` quoted, `position` not). test_every_field_type_claim keeps the claim true when a field
+# type is added.
 EVERY_FIELD_TYPE_DOMAINS = """\
 delivery_batch:
   plural: delivery_batches
@@ -415,6 +416,9 @@ work_order:
   fields:
     title: text
     due: date?
+    left: bool?
+    similar: text?
+    position: int?
 """
 ANSWER_SETS: dict[str, dict[str, str]] = {"every-field-type": {"domains": EVERY_FIELD_TYPE_DOMAINS}}
 
