@@ -40,7 +40,10 @@ MAX_NAME = 20
 SOFT_KEYWORDS = frozenset({"_", "case", "match", "type"})
 
 # Tables and routes the service already has: a domain's plural must not take them.
-TAKEN_PLURALS = frozenset({"users", "audit", "audits", "schema_migrations", "auth", "tranexample"})
+TAKEN_PLURALS = frozenset(
+    {"users", "audit", "audits", "schema_migrations", "auth", "tranexample"}
+    | {"liveness", "readiness"}  # the checks' routes: a domain's would stop the app starting
+)
 
 # PostgreSQL's key words that cannot name a column unquoted (`SELECT word, catcode FROM
 # pg_get_keywords()` on PostgreSQL 15, plus 16's `system_user`): reserved (R), and reserved but for
