@@ -95,6 +95,8 @@ class FieldType:
     invalid: Any  # a JSON value of the right shape that the business rule refuses (None: none)
     wrong_shape: Any  # a JSON value of the wrong shape, refused while decoding
     from_query: str  # expression turning query-string text `{v}` into the filter's value
+    query_schema: str  # what the OpenAPI document says that text is (an app/sdk/apidoc schema)
+    body_schema: str  # the rule `parse` checks, for the document (app/sdk/apidoc), "" when none
     imports: tuple[str, ...] = ()  # names imported from business.types
     # The annotation in request bodies, when stricter than app_type: money is taken only as a
     # decimal string ("19.99"), since msgspec would take a JSON number (a float) or "1e2" as a
@@ -116,6 +118,8 @@ FIELD_TYPES: dict[str, FieldType] = {
         invalid="",
         wrong_shape=123,
         from_query="{v}",
+        query_schema="apidoc.TEXT",
+        body_schema="apidoc.TEXT_BODY",
         imports=("Text",),
     ),
     "name": FieldType(
@@ -131,6 +135,8 @@ FIELD_TYPES: dict[str, FieldType] = {
         invalid="x",
         wrong_shape=123,
         from_query="{v}",
+        query_schema="apidoc.TEXT",
+        body_schema="apidoc.NAME",
         imports=("Name",),
     ),
     "email": FieldType(
@@ -146,6 +152,8 @@ FIELD_TYPES: dict[str, FieldType] = {
         invalid="not-an-email",
         wrong_shape=123,
         from_query="Email.parse({v})",
+        query_schema="apidoc.EMAIL",
+        body_schema="apidoc.EMAIL_ADDRESS",
         imports=("Email",),
     ),
     "int": FieldType(
@@ -161,6 +169,8 @@ FIELD_TYPES: dict[str, FieldType] = {
         invalid=2**31,
         wrong_shape="seven",
         from_query="scalars.int32(params.integer({v}))",
+        query_schema="apidoc.INT32",
+        body_schema="apidoc.INT32",
         imports=("scalars",),
     ),
     "quantity": FieldType(
@@ -176,6 +186,8 @@ FIELD_TYPES: dict[str, FieldType] = {
         invalid=-1,
         wrong_shape="many",
         from_query="Quantity.parse(params.integer({v}))",
+        query_schema="apidoc.QUANTITY",
+        body_schema="apidoc.QUANTITY",
         imports=("Quantity",),
     ),
     "money": FieldType(
@@ -191,7 +203,9 @@ FIELD_TYPES: dict[str, FieldType] = {
         samples=("0.10", "19.99", "250.00"),
         invalid="1e2",  # a number, but not written as money is
         wrong_shape=19.99,  # a JSON number: money is sent as a string
-        from_query="Money.parse(params.decimal({v}))",
+        from_query="Money.parse({v})",  # as in bodies: decimal text only, never 1e2
+        query_schema="apidoc.MONEY",
+        body_schema="apidoc.MONEY",
         imports=("Money",),
     ),
     "bool": FieldType(
@@ -207,6 +221,8 @@ FIELD_TYPES: dict[str, FieldType] = {
         invalid=None,
         wrong_shape="yes",
         from_query="params.boolean({v})",
+        query_schema="apidoc.BOOLEAN",
+        body_schema="",
         imports=("scalars",),
     ),
     "date": FieldType(
@@ -222,6 +238,8 @@ FIELD_TYPES: dict[str, FieldType] = {
         invalid=None,
         wrong_shape="someday",
         from_query="params.day({v})",
+        query_schema="apidoc.DATE",
+        body_schema="",
         imports=("scalars",),
     ),
     "datetime": FieldType(
@@ -237,6 +255,8 @@ FIELD_TYPES: dict[str, FieldType] = {
         invalid="2024-01-31T09:30:00",
         wrong_shape="soon",
         from_query="params.timestamp({v})",
+        query_schema="apidoc.TIMESTAMP",
+        body_schema="",
         imports=("scalars",),
     ),
 }
@@ -264,6 +284,8 @@ class Field:
     to_db: str = ""
     to_bus: str = ""
     from_query: str = ""
+    query_schema: str = ""
+    body_schema: str = ""
     app_parse: str = ""  # the parser as the app layer names it, null-aware when optional
     app_bus_type: str = ""  # the business type as the app layer names it
     var: str = ""  # a local variable name for the field's value (never shadows a builtin)
@@ -610,6 +632,8 @@ def _field(class_name: str, name: str, spec: Any) -> Field:
             to_db="{v}.value",
             to_bus=f"{enum_class}.parse({{v}})",
             from_query=f"{enum_class}.parse({{v}})",
+            query_schema=f"apidoc.choice({sorted(enum)!r})",
+            body_schema=f"apidoc.choice({sorted(enum)!r})",
         )
     ft = FIELD_TYPES[kind]
     return Field(
@@ -631,6 +655,8 @@ def _field(class_name: str, name: str, spec: Any) -> Field:
         to_db=ft.to_db,
         to_bus=ft.to_bus,
         from_query=ft.from_query,
+        query_schema=ft.query_schema,
+        body_schema=ft.body_schema,
     )
 
 
