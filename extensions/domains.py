@@ -262,6 +262,21 @@ FIELD_TYPES: dict[str, FieldType] = {
 }
 ENUM = "enum"
 
+# How an audit row's data holds a business value `{v}` of each type: what json.dumps takes, as
+# the API shows it (money and times as text).
+AUDIT_JSON: dict[str, str] = {
+    "text": "{v}.value",
+    "name": "{v}.value",
+    "email": "{v}.value",
+    "int": "{v}",
+    "quantity": "{v}.value",
+    "money": "str({v})",
+    "bool": "{v}",
+    "date": "{v}.isoformat()",
+    "datetime": "{v}.isoformat()",
+    ENUM: "{v}.value",
+}
+
 
 @dataclass
 class Field:
@@ -291,6 +306,7 @@ class Field:
     var: str = ""  # a local variable name for the field's value (never shadows a builtin)
     input_type: str = ""  # the annotation in request bodies (app_type unless stricter)
     column: str = ""  # the column as SQL writes it (quoted if a key word)
+    to_json: str = ""  # expression turning business value `{v}` into its audit JSON value
 
 
 @dataclass
@@ -314,6 +330,7 @@ class Domain:
     json_types: list[str]  # what the JSON models import: "Decimal", "date", "datetime"
     has_enums: bool
     has_dates: bool  # a field of type date
+    label: str  # the field that names a row in its audit trail (a required text or name), or ""
 
 
 def domain_problem(domains: Any) -> str:
@@ -363,6 +380,7 @@ def normalise(domains: Any) -> list[dict[str, Any]]:
             f.app_bus_type = f"{domain.pkg}bus.{f.bus_type}" if f.type == ENUM else f.bus_type
             f.var = f"{f.name}_" if hasattr(builtins, f.name) else f.name
             f.column = sql_name(f.name)
+            f.to_json = AUDIT_JSON[f.type]
             if f.type == ENUM:
                 f.from_query = f"{domain.pkg}bus.{f.from_query}"
         result.append(asdict(domain))
@@ -378,6 +396,7 @@ class DomainsExtension(Extension):
         environment.filters["to_app_expr"] = to_app_expr
         environment.filters["to_db_expr"] = to_db_expr
         environment.filters["to_bus_expr"] = to_bus_expr
+        environment.filters["to_json_expr"] = to_json_expr
         environment.filters["py"] = repr
         environment.filters["pyformat"] = pyformat
         environment.filters["expr"] = lambda template, value: template.replace("{v}", value)
@@ -452,6 +471,11 @@ def to_app_expr(field: dict[str, Any], value: str) -> str:
 def to_db_expr(field: dict[str, Any], value: str, nullable: bool = True) -> str:
     """Python expression turning business value `value` of `field` into its SQL parameter."""
     return _maybe_none({**field, "optional": field["optional"] and nullable}, value, field["to_db"])
+
+
+def to_json_expr(field: dict[str, Any], value: str) -> str:
+    """Python expression turning business value `value` of `field` into its audit JSON value."""
+    return _maybe_none(field, value, field["to_json"])
 
 
 def to_bus_expr(field: dict[str, Any], value: str) -> str:
@@ -602,6 +626,7 @@ def _domain(name: str, spec: dict[str, Any]) -> Domain:
         json_types=sorted({f.app_type for f in fields} & {"Decimal", "date", "datetime"}),
         has_enums=any(f.type == ENUM for f in fields),
         has_dates=any(f.type == "date" for f in fields),
+        label=next((f.name for f in fields if f.type in ("text", "name") and not f.optional), ""),
     )
 
 

@@ -466,7 +466,7 @@ def test_every_field_type_paths_and_routes(
     src = project / "src" / "acme_sales"
     for pkg in ("deliverybatch", "workorder"):
         bus = src / "business" / "domain" / f"{pkg}bus"
-        for module in ("__init__", "bus", "model", "filter", "order"):
+        for module in ("__init__", "audit", "bus", "model", "filter", "order"):
             assert (bus / f"{module}.py").is_file(), f"{bus}/{module}.py"
         assert (bus / "stores" / f"{pkg}db.py").is_file()
         app = src / "app" / "domain" / f"{pkg}app"
