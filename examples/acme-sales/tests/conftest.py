@@ -19,6 +19,7 @@ import pytest
 from acme_sales.business.sdk import migrate
 from acme_sales.foundation import sqldb
 from tests.support import postgres
+from tests.support.tcp_proxy import TCPProxy
 
 # Settings the services read from the environment. The suite tests their defaults, so whatever the
 # developer's shell or the Makefile exports (SALES_LOG_FORMAT=console for `make run`, an
@@ -115,6 +116,15 @@ async def db_pool(db_config: sqldb.DBConfig) -> AsyncIterator[asyncpg.Pool[async
     """A pool on the `db_config` database."""
     async with await sqldb.open_pool(db_config, application_name="tests") as pool:
         yield pool
+
+
+@pytest.fixture
+def proxy(db_config: sqldb.DBConfig) -> Iterator[TCPProxy]:
+    """Postgres behind a proxy the test can cut, to take the database away and bring it back."""
+    proxy = TCPProxy(db_config.host, db_config.port)
+    proxy.start()
+    yield proxy
+    proxy.close()
 
 
 @pytest.fixture

@@ -7,16 +7,13 @@ Litestar, so the exception goes through the service's own exception handlers.
 
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from litestar import get
 from litestar.types import ASGIApp, ControllerRouterHandler
 
 from acme_sales.api.services.sales import app as sales_app
 from acme_sales.api.services.sales import main, routes
-from acme_sales.api.services.sales.buses import Buses
-from acme_sales.app.sdk.authclient import AuthClient
-from acme_sales.foundation.logger import Logger
-from acme_sales.foundation.sqldb.database import Database
 
 PANIC_PATH = "/test/panic"
 
@@ -29,10 +26,8 @@ def panic() -> None:
 def create_app() -> ASGIApp:
     mount = routes.mount
 
-    def mount_with_panic(
-        *, build: str, db: Database, auth: AuthClient, buses: Buses, log: Logger
-    ) -> Sequence[ControllerRouterHandler]:
-        return [*mount(build=build, db=db, auth=auth, buses=buses, log=log), panic]
+    def mount_with_panic(**kwargs: Any) -> Sequence[ControllerRouterHandler]:
+        return [*mount(**kwargs), panic]
 
     routes.mount = mount_with_panic  # in this worker process only
     return sales_app.create_app()

@@ -50,6 +50,8 @@ def running(
         f"{prefix}_WEB_DEBUG_HOST": "127.0.0.1",
         f"{prefix}_WEB_DEBUG_PORT": str(debug_port),
         f"{prefix}_WEB_WORKERS": str(workers),
+        # Stopped with a signal to the whole group: there is nothing to drain for.
+        f"{prefix}_WEB_DRAIN_PERIOD": "0s",
         f"{prefix}_LOG_FORMAT": "json",
     }
     with log_path.open("wb") as log_file:

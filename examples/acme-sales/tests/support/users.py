@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Final
+from typing import Any, Final
 
 from acme_sales.business.domain.auditbus import AuditBus
 from acme_sales.business.domain.auditbus.stores.auditdb import AuditDB
@@ -17,6 +17,19 @@ FAST_BCRYPT_COST: Final = 4
 
 # Every seeded user's password.
 PASSWORD: Final = "gophers-in-tests"
+
+
+def new_user_json(**changes: Any) -> dict[str, Any]:
+    """A valid body for `POST /v1/users` (no department), with `changes` applied."""
+    body: dict[str, Any] = {
+        "name": "Brand New",
+        "email": "brand.new@example.com",
+        "roles": ["USER"],
+        "password": "correct horse battery",
+        "passwordConfirm": "correct horse battery",
+    }
+    body.update(changes)
+    return body
 
 
 def user_bus(

@@ -2,8 +2,9 @@
 
 Everything the two services log (structlog and the standard library's loggers, as JSON, at
 DEBUG) is captured while users sign in, call routes with their tokens, are refused, create users
-with passwords, change a password and send forged tokens. None of the tokens, passwords,
-Authorization headers, bcrypt hashes or the signing key's PEM may appear anywhere in that output.
+with passwords (one not even UTF-8), filter users by email, change a password and send forged
+tokens. None of the tokens, passwords, Authorization headers, bcrypt hashes, the signing key's
+PEM or the email filtered by may appear anywhere in that output.
 """
 
 from __future__ import annotations  # asyncpg.Pool[...] is for type checkers only
@@ -29,6 +30,9 @@ MISMATCHED_CONFIRMATION = "mismatch-secret-e8d0"
 SHORT_PASSWORD = "s3cr!"  # refused: too short
 LONG_PASSWORD = "overlong-secret-" * 6  # refused: over 72 bytes
 DUPLICATE_PASSWORD = "duplicate-secret-5a6c"
+# After a byte that is not UTF-8: a decoder's error message would quote the bytes around it.
+UNDECODABLE_PASSWORD_TAIL = "undecodable-secret-2b9f"
+FILTERED_EMAIL = "filtered.person@example.com"  # a query filter's value: personal data
 
 BCRYPT_PREFIXES = ("$2a$", "$2b$", "$2y$")
 
@@ -116,6 +120,18 @@ async def test_no_secret_reaches_the_logs(
             )
             expect(step, status, created)
 
+        undecodable = json.dumps({**body, "password": "@@", "passwordConfirm": "@@"}).encode()
+        created = await api.sales.post(
+            "/v1/users",
+            content=undecodable.replace(b"@@", b"\xff" + UNDECODABLE_PASSWORD_TAIL.encode()),
+            headers={**admin_bearer, "content-type": "application/json"},
+        )
+        expect("create, password not UTF-8", 400, created)
+        filtered = await api.sales.get(
+            "/v1/users", params={"email": FILTERED_EMAIL}, headers=admin_bearer
+        )
+        expect("query by email", 200, filtered)
+
         # A password change, then signing in with the old and the new password.
         change = {"password": CHANGED_PASSWORD, "passwordConfirm": CHANGED_PASSWORD}
         changed = await api.sales.patch(f"/v1/users/{user.id}", json=change, headers=user_bearer)
@@ -158,6 +174,7 @@ async def test_no_secret_reaches_the_logs(
         SHORT_PASSWORD,
         LONG_PASSWORD,
         DUPLICATE_PASSWORD,
+        UNDECODABLE_PASSWORD_TAIL,
     ]
     secrets = [
         ("the admin's token", admin_token),
@@ -168,6 +185,7 @@ async def test_no_secret_reaches_the_logs(
         *((f"forged token {number}", forged) for number, forged in enumerate(forgeries)),
         *((f"password {password!r}", password) for password in passwords),
         *((f"key file line {number}", line) for number, line in enumerate(key_lines)),
+        ("an email in a query filter", FILTERED_EMAIL),
     ]
     leaked = [name for name, secret in secrets if secret in text]
     assert not leaked, f"secrets in the logs: {leaked}"

@@ -52,6 +52,9 @@ async def test_each_statement_of_a_recorded_span_is_a_span_without_its_values(
     texts = [attributes(span)["db.statement"] for span in statements]
     assert texts[:3] == ["BEGIN;", "SELECT $1::text", "COMMIT;"]
     assert [span.name for span in statements[:3]] == ["BEGIN", "SELECT", "COMMIT"]
+    # The connection's reset on release is named so, not after its opening SELECT.
+    assert statements[3].name == "RESET"
+    assert "pg_advisory_unlock_all" in str(attributes(statements[3])["db.statement"])
     assert all(
         span.parent and span.parent.span_id == request.get_span_context().span_id
         for span in statements

@@ -3,10 +3,10 @@
 config -> logging -> startup lines (config with secrets masked) -> environment for the workers
 (their config, and a fresh directory where they write their metrics) -> debug listener (checks
 with its own small pool, `/metrics` summed over the workers, `/debug/stacks`) -> granian workers
--> exit 0 after a signal.
+-> on a signal, a drain (a flag file the workers' readiness looks for, see foundation/drain.py)
+-> exit 0.
 """
 
-import dataclasses
 import os
 from typing import Protocol
 
@@ -15,10 +15,11 @@ from acme_sales.app.domain.checkapp.debug import debug_routes
 from acme_sales.foundation import host, logger, metrics, otel, server, stacks
 from acme_sales.foundation.config import masked, to_environ
 from acme_sales.foundation.debug import DebugServer
+from acme_sales.foundation.drain import DrainFlag
 from acme_sales.foundation.logger import LogConfig
+from acme_sales.foundation.readiness import ReadinessProbe
 from acme_sales.foundation.server import WebConfig
 from acme_sales.foundation.sqldb import DBConfig
-from acme_sales.foundation.sqldb.database import Database
 
 
 class ServiceConfig(Protocol):
@@ -67,21 +68,29 @@ def supervise(
         ],
     )
 
-    # The debug listener answers probes with its own one-connection pool.
-    db = Database(dataclasses.replace(cfg.db, pool_min_size=0, pool_max_size=1))
+    # The debug listener answers probes as the workers do (see foundation/readiness.py).
+    drain = DrainFlag(metrics_dir)
+    probe = ReadinessProbe(cfg.db, drain)
     debug = DebugServer(
         host=cfg.web.debug_host,
         port=cfg.web.debug_port,
         routes={
-            **debug_routes(build=cfg.build, check_ready=db.status_check, log=log),
+            **debug_routes(build=cfg.build, check_ready=probe.check, log=log),
             metrics.PATH: metrics.debug_route(scraper),
             stacks.PATH: stacks.debug_route(metrics_dir, scraper.live_workers),
         },
-        on_start=db.open,
-        on_stop=db.close,
+        on_start=probe.open,
+        on_stop=probe.close,
     )
     try:
-        server.serve(app_factory=app_factory, web=cfg.web, workers=workers, debug=debug, log=log)
+        server.serve(
+            app_factory=app_factory,
+            web=cfg.web,
+            workers=workers,
+            debug=debug,
+            drain=drain,
+            log=log,
+        )
     finally:
         metrics.remove_multiprocess_dir(metrics_dir)
     return 0

@@ -55,7 +55,7 @@ _HTTP_STATUS: dict[ErrCode, int] = {
     ErrCode.ALREADY_EXISTS: 409,
     ErrCode.PERMISSION_DENIED: 403,
     ErrCode.RESOURCE_EXHAUSTED: 429,
-    ErrCode.FAILED_PRECONDITION: 400,
+    ErrCode.FAILED_PRECONDITION: 409,  # a valid request the current state refuses: Conflict
     ErrCode.ABORTED: 409,
     ErrCode.OUT_OF_RANGE: 400,
     ErrCode.UNIMPLEMENTED: 501,

@@ -1,6 +1,6 @@
 """The service's own metrics, summed over its workers and served on the debug port.
 
-Labels are bounded on purpose: a route is its template (`/v1/users/{user_id:uuid}`, never the
+Labels are bounded on purpose: a route is its template (`/v1/users/{user_id}`, never the
 raw path), a status is a number, a code is one of errs.ErrCode. Anything unbounded (ids, emails,
 raw paths) would make a new series per value.
 """

@@ -2,7 +2,6 @@
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 from uuid import UUID
 
@@ -59,13 +58,6 @@ def integer(raw: str) -> int:
         return int(raw)
     except ValueError:
         raise ValueError(f"{raw!r} is not a whole number") from None
-
-
-def decimal(raw: str) -> Decimal:
-    try:
-        return Decimal(raw)
-    except InvalidOperation:
-        raise ValueError(f"{raw!r} is not a decimal number such as 19.99") from None
 
 
 def boolean(raw: str) -> bool:

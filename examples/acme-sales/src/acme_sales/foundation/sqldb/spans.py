@@ -31,6 +31,16 @@ class _StatementSpans(_Connection):
     """A connection that makes a span for each statement while a recorded span is current."""
 
     span_attributes: ClassVar[Mapping[str, str | int]] = {}  # the pool's, on every statement
+    _resetting = False
+
+    async def reset(self, *, timeout: float | None = None) -> None:  # noqa: ASYNC109  (asyncpg's)
+        # asyncpg's reset of a released connection is one query of several statements that opens
+        # with a SELECT (of pg_advisory_unlock_all); its span is named for what it does.
+        self._resetting = True
+        try:
+            await super().reset(timeout=timeout)
+        finally:
+            self._resetting = False
 
     async def execute(self, query: str, *args: Any, **kwargs: Any) -> Any:
         return await self._run(super().execute, query, args, kwargs)
@@ -61,7 +71,7 @@ class _StatementSpans(_Connection):
             return await method(query, *args, **kwargs)
         # Not made current: nothing runs inside a statement, so no context to switch.
         span = _tracer.start_span(
-            _operation(query),
+            "RESET" if self._resetting else _operation(query),
             kind=SpanKind.CLIENT,
             attributes={**self.span_attributes, "db.statement": query},
         )

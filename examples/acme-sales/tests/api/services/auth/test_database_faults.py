@@ -7,7 +7,7 @@ from __future__ import annotations  # asyncpg.Pool[...] is for type checkers onl
 
 import dataclasses
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -30,15 +30,6 @@ from tests.support.users import PASSWORD, new_user, user_bus
 
 TOKEN = f"/v1/auth/token/{KID}"
 RECOVERY_DEADLINE = 10.0  # seconds; recovery takes a request or two, not a restart
-
-
-@pytest.fixture
-def proxy(db_config: sqldb.DBConfig) -> Iterator[TCPProxy]:
-    """Postgres behind a proxy the test can cut, to take the database away and bring it back."""
-    proxy = TCPProxy(db_config.host, db_config.port)
-    proxy.start()
-    yield proxy
-    proxy.close()
 
 
 @pytest.fixture

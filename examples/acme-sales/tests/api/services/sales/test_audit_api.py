@@ -7,15 +7,7 @@ import pytest
 from acme_sales.business.domain.userbus import User
 from acme_sales.business.types import Role
 from tests.support.services import Services
-from tests.support.users import new_user
-
-NEW_USER = {
-    "name": "Brand New",
-    "email": "brand.new@example.com",
-    "roles": ["USER"],
-    "password": "correct horse battery",
-    "passwordConfirm": "correct horse battery",
-}
+from tests.support.users import new_user, new_user_json
 
 
 @pytest.fixture
@@ -38,7 +30,7 @@ async def audits(api: Services, admin: User, **params: str) -> dict[str, Any]:
 async def test_admin_sees_each_user_change_with_its_actor(
     api: Services, admin: User, user: User
 ) -> None:
-    created = await api.sales.post("/v1/users", json=NEW_USER, headers=api.bearer(admin))
+    created = await api.sales.post("/v1/users", json=new_user_json(), headers=api.bearer(admin))
     new_id = created.json()["id"]
     await api.sales.patch(
         f"/v1/users/{new_id}", json={"department": "Shipping"}, headers=api.bearer(admin)
@@ -73,7 +65,7 @@ async def test_admin_sees_each_user_change_with_its_actor(
 
 
 async def test_no_password_or_hash_reaches_the_trail(api: Services, admin: User) -> None:
-    created = await api.sales.post("/v1/users", json=NEW_USER, headers=api.bearer(admin))
+    created = await api.sales.post("/v1/users", json=new_user_json(), headers=api.bearer(admin))
     new_id = created.json()["id"]
     secret = {"password": "another secret!", "passwordConfirm": "another secret!"}
     await api.sales.patch(f"/v1/users/{new_id}", json=secret, headers=api.bearer(admin))

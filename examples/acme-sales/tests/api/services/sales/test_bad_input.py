@@ -4,7 +4,6 @@ and the reason, never a 500, and nothing is written. (Per-field rules have their
 from __future__ import annotations  # asyncpg.Pool[...] is for type checkers only
 
 import json
-from typing import Any
 
 import asyncpg
 import pytest
@@ -13,22 +12,14 @@ from acme_sales.business.domain.userbus import User
 from acme_sales.business.types import Role
 from tests.support.logs import CapturedLogs
 from tests.support.services import Services
-from tests.support.users import new_user
+from tests.support.users import new_user, new_user_json
 
-NEW_USER: dict[str, Any] = {
-    "name": "Brand New",
-    "email": "brand.new@example.com",
-    "roles": ["USER"],
-    "department": "Shipping",
-    "password": "correct horse battery",
-    "passwordConfirm": "correct horse battery",
-}
 JSON = {"content-type": "application/json"}
 
 
 def raw_user(**replaced: str) -> bytes:
     """The new user's body as JSON bytes, each `replaced` field's value spliced in raw."""
-    text = json.dumps({**NEW_USER, **dict.fromkeys(replaced, "@@")})
+    text = json.dumps({**new_user_json(department="Shipping"), **dict.fromkeys(replaced, "@@")})
     for field, raw in replaced.items():
         text = text.replace(f'"{field}": "@@"', f'"{field}": {raw}', 1)
     return text.encode()
@@ -66,6 +57,7 @@ BODIES: dict[str, tuple[bytes, dict[str, str], int, dict[str, str]]] = {
     "no content type": (raw_user(), {}, 415, {}),
     "a form": (b"name=Brand+New", {"content-type": "application/x-www-form-urlencoded"}, 415, {}),
     "empty": (b"", JSON, 400, {"body": "a JSON body is required"}),
+    "truncated": (b'{"name": "Brand', JSON, 400, {"body": "malformed JSON"}),
     "ten megabytes": (raw_user(department='"' + "a" * 10_000_000 + '"'), JSON, 413, {}),
 }
 
@@ -100,6 +92,41 @@ async def test_the_refusal_never_quotes_the_body(api: Services, admin: User) -> 
     assert "cret" not in response.text
     assert logs.events("request refused")  # the log was captured: its absence below means something
     assert "cret" not in logs.stream.getvalue()
+
+
+async def test_every_field_that_misses_the_model_is_named_at_once(
+    api: Services, admin: User, db_pool: asyncpg.Pool[asyncpg.Record]
+) -> None:
+    # msgspec stops at the first bad field: a client must still learn of all of them.
+    body = {"name": 7, "email": 5, "roles": ["USER", 3], "password": "x", "surprise": 1}
+    before = await users_stored(db_pool)
+
+    response = await api.sales.post("/v1/users", json=body, headers=api.bearer(admin))
+
+    assert response.status_code == 400, response.text
+    named = {item["field"]: item["error"] for item in response.json()["fields"]}
+    assert named == {
+        "name": "Expected `str`, got `int`",
+        "email": "Expected `str`, got `int`",
+        "roles[1]": "Expected `str`, got `int`",
+        "passwordConfirm": "Object missing required field `passwordConfirm`",
+        "surprise": "unknown field",
+    }
+    assert await users_stored(db_pool) == before
+
+
+async def test_a_patch_with_a_bad_body_names_the_body_fields_only(
+    api: Services, admin: User, db_pool: asyncpg.Pool[asyncpg.Record]
+) -> None:
+    response = await api.sales.patch(
+        f"/v1/users/{admin.id}", json={"name": 7, "enabled": "yes"}, headers=api.bearer(admin)
+    )
+
+    assert response.status_code == 400, response.text
+    assert {item["field"] for item in response.json()["fields"]} == {"name", "enabled"}
+    stored = await db_pool.fetchrow("SELECT name, enabled FROM users WHERE user_id = $1", admin.id)
+    assert stored is not None
+    assert (stored["name"], stored["enabled"]) == (str(admin.name), True)
 
 
 @pytest.mark.parametrize(

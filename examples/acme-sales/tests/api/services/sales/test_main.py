@@ -81,6 +81,7 @@ def service(db_config: sqldb.DBConfig, tmp_path: Path) -> Iterator[RunningServic
                 "--web-debug-host", "127.0.0.1", "--web-debug-port", str(debug_port),
                 "--web-workers", "2",
                 "--web-shutdown-timeout", f"{SHUTDOWN_TIMEOUT:g}s",
+                "--web-drain-period", "0s",  # these tests watch the stop itself
             ],
             cwd=PROJECT_ROOT,
             env=env,

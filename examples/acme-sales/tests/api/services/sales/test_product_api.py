@@ -120,6 +120,32 @@ async def test_the_owner_comes_from_the_token_never_the_body(api: Services, seed
     assert forged.status_code == 400
 
 
+async def test_each_change_is_in_the_audit_trail_under_its_domain(
+    api: Services, seeded: Seeded
+) -> None:
+    created = await create(api, seeded.owner, body())
+    path = f"{ROUTE}/{created['id']}"
+    changed = await api.sales.patch(path, json=body(1), headers=api.bearer(seeded.admin))
+    assert changed.status_code == 200, changed.text
+    deleted = await api.sales.delete(path, headers=api.bearer(seeded.owner))
+    assert deleted.status_code == 204, deleted.text
+
+    trail = await api.sales.get(
+        "/v1/audits",
+        params={"objDomain": "product", "objId": created["id"], "orderBy": "timestamp,ASC"},
+        headers=api.bearer(seeded.admin),
+    )
+
+    assert trail.status_code == 200, trail.text
+    rows = trail.json()["items"]
+    assert [(row["action"], row["actorId"]) for row in rows] == [
+        ("created", str(seeded.owner.id)),
+        ("updated", str(seeded.admin.id)),
+        ("deleted", str(seeded.owner.id)),
+    ]
+    assert set(rows[0]["data"]) == set(body())
+
+
 async def test_a_product_that_does_not_exist_is_404(api: Services, seeded: Seeded) -> None:
     response = await api.sales.get(
         f"{ROUTE}/00000000-0000-4000-8000-000000000000", headers=api.bearer(seeded.admin)
@@ -225,6 +251,21 @@ async def test_filter_by_each_field(
     expected = {row["id"] for row in rows if matches(row, field, kind, value)}
     assert {item["id"] for item in response.json()["items"]} == expected
     assert response.json()["total"] == len(expected)
+
+
+@pytest.mark.parametrize(
+    "param",
+    [
+        "cost",
+    ],
+)
+@pytest.mark.parametrize("value", ["1e2", "19.99.1"])
+async def test_a_money_filter_takes_decimal_text_only(
+    api: Services, seeded: Seeded, param: str, value: str
+) -> None:
+    response = await api.sales.get(ROUTE, params={param: value}, headers=api.bearer(seeded.admin))
+    assert response.status_code == 400, response.text
+    assert [item["field"] for item in response.json()["fields"]] == [param]
 
 
 async def test_filter_by_owner(api: Services, seeded: Seeded) -> None:

@@ -9,7 +9,7 @@ import pytest
 from acme_sales.business.domain.userbus import User
 from acme_sales.business.types import Role
 from tests.support.services import Services
-from tests.support.users import new_user
+from tests.support.users import new_user, new_user_json
 
 
 @dataclass(frozen=True)
@@ -28,19 +28,11 @@ async def seeded(api: Services) -> Seeded:
     )
 
 
-NEW_USER = {
-    "name": "Brand New",
-    "email": "brand.new@example.com",
-    "roles": ["USER"],
-    "password": "correct horse battery",
-    "passwordConfirm": "correct horse battery",
-}
-
 # route -> (method, path with {target}, JSON body)
 ROUTES: dict[str, tuple[str, str, dict[str, Any] | None]] = {
     "query": ("GET", "/v1/users", None),
     "get": ("GET", "/v1/users/{target}", None),
-    "create": ("POST", "/v1/users", NEW_USER),
+    "create": ("POST", "/v1/users", new_user_json()),
     "update": ("PATCH", "/v1/users/{target}", {"department": "Shipping"}),
     "roles": ("PUT", "/v1/users/{target}/roles", {"roles": ["USER"]}),
     "delete": ("DELETE", "/v1/users/{target}", None),

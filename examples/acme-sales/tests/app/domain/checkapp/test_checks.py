@@ -2,7 +2,7 @@
 
 import dataclasses
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -14,15 +14,6 @@ from acme_sales.api.services.sales.config import AuthClientConfig, SalesConfig
 from acme_sales.foundation import logger, sqldb
 from tests.support.logs import CapturedLogs
 from tests.support.tcp_proxy import TCPProxy
-
-
-@pytest.fixture
-def proxy(db_config: sqldb.DBConfig) -> Iterator[TCPProxy]:
-    """Postgres behind a proxy the test can cut, to take the database away and bring it back."""
-    proxy = TCPProxy(db_config.host, db_config.port)
-    proxy.start()
-    yield proxy
-    proxy.close()
 
 
 @pytest.fixture

@@ -12,7 +12,9 @@ import msgspec
 import pytest
 
 from acme_sales.app.domain.homeapp import models
-from acme_sales.business.domain import homebus
+from acme_sales.business.domain import auditbus, homebus
+from acme_sales.business.domain.auditbus.stores.auditdb import AuditDB
+from acme_sales.business.domain.homebus import audit
 from acme_sales.business.domain.homebus.stores.homedb import HomeDB
 from acme_sales.business.domain.userbus import UpdateUser, User, UserBus
 from acme_sales.business.sdk.order import Direction, OrderBy
@@ -35,6 +37,11 @@ APP_NEW = msgspec.json.decode(
     ),
     type=models.NewHome,
 )
+# A change of one field, to its last sample value.
+APP_UPDATE = msgspec.json.decode(
+    msgspec.json.encode({"type": "SINGLE FAMILY"}),
+    type=models.UpdateHome,
+)
 
 
 @pytest.fixture
@@ -43,8 +50,15 @@ def users(db_pool: asyncpg.Pool[asyncpg.Record]) -> UserBus:
 
 
 @pytest.fixture
-def homes(db_pool: asyncpg.Pool[asyncpg.Record], users: UserBus) -> homebus.HomeBus:
-    return homebus.HomeBus(HomeDB(db_pool), users)
+def audits(db_pool: asyncpg.Pool[asyncpg.Record]) -> auditbus.AuditBus:
+    return auditbus.AuditBus(AuditDB(db_pool))
+
+
+@pytest.fixture
+def homes(
+    db_pool: asyncpg.Pool[asyncpg.Record], users: UserBus, audits: auditbus.AuditBus
+) -> homebus.HomeBus:
+    return homebus.HomeBus(HomeDB(db_pool), users, audit=audits)
 
 
 @pytest.fixture
@@ -57,7 +71,7 @@ def new_for(owner_id: uuid.UUID) -> homebus.NewHome:
 
 
 async def test_create_then_query_by_id(homes: homebus.HomeBus, owner: User) -> None:
-    created = await homes.create(new_for(owner.id))
+    created = await homes.create(new_for(owner.id), actor_id=owner.id)
     assert created.user_id == owner.id
     assert created.date_created == created.date_updated
     assert await homes.query_by_id(created.id) == created
@@ -67,7 +81,7 @@ async def test_the_owner_must_exist(
     homes: homebus.HomeBus,
 ) -> None:
     with pytest.raises(homebus.OwnerNotFoundError):
-        await homes.create(new_for(uuid.uuid4()))
+        await homes.create(new_for(uuid.uuid4()), actor_id=None)
 
 
 async def test_the_owner_must_be_enabled(
@@ -75,38 +89,100 @@ async def test_the_owner_must_be_enabled(
 ) -> None:
     await users.update(owner, UpdateUser(enabled=False), actor_id=None)
     with pytest.raises(homebus.OwnerDisabledError):
-        await homes.create(new_for(owner.id))
+        await homes.create(new_for(owner.id), actor_id=owner.id)
 
 
 async def test_an_empty_update_changes_only_the_update_time(
     homes: homebus.HomeBus, owner: User
 ) -> None:
-    created = await homes.create(new_for(owner.id))
-    updated = await homes.update(created, homebus.UpdateHome())
+    created = await homes.create(new_for(owner.id), actor_id=owner.id)
+    updated = await homes.update(created, homebus.UpdateHome(), actor_id=None)
     assert updated.date_updated >= created.date_updated
     assert await homes.query_by_id(created.id) == updated
 
 
 async def test_delete_then_not_found(homes: homebus.HomeBus, owner: User) -> None:
-    created = await homes.create(new_for(owner.id))
-    await homes.delete(created)
+    created = await homes.create(new_for(owner.id), actor_id=owner.id)
+    await homes.delete(created, actor_id=None)
     with pytest.raises(homebus.HomeNotFoundError):
         await homes.query_by_id(created.id)
     with pytest.raises(homebus.HomeNotFoundError):
-        await homes.delete(created)
+        await homes.delete(created, actor_id=None)
+
+
+async def history(audits: auditbus.AuditBus, obj_id: uuid.UUID) -> list[auditbus.Audit]:
+    """The audit rows of one home, oldest first."""
+    return await audits.query(
+        auditbus.AuditFilter(obj_domain=audit.DOMAIN, obj_id=obj_id),
+        OrderBy(auditbus.order.TIMESTAMP, Direction.ASC),
+        Page(1, 100),
+    )
+
+
+async def test_each_change_is_audited_with_its_actor_and_values(
+    homes: homebus.HomeBus,
+    audits: auditbus.AuditBus,
+    users: UserBus,
+    owner: User,
+) -> None:
+    admin = await users.create(new_user(0, Role.ADMIN), actor_id=None)
+    created = await homes.create(new_for(owner.id), actor_id=owner.id)
+    update = models.to_bus_update_home(APP_UPDATE)
+    updated = await homes.update(created, update, actor_id=admin.id)
+    await homes.delete(updated, actor_id=None)
+
+    rows = await history(audits, created.id)
+    assert [(row.action, row.actor_id) for row in rows] == [
+        (auditbus.Action.CREATED, owner.id),
+        (auditbus.Action.UPDATED, admin.id),
+        (auditbus.Action.DELETED, None),
+    ]
+    assert {row.obj_domain for row in rows} == {"home"}
+    assert [row.obj_name for row in rows] == [
+        audit.audit_name(created),
+        audit.audit_name(updated),
+        audit.audit_name(updated),
+    ]
+    # Every field, as JSON keeps it; then only the field changed; a deletion records no values.
+    assert rows[0].data is not None
+    assert set(rows[0].data) == {
+        "type",
+        "address1",
+        "address2",
+        "zipCode",
+        "city",
+        "state",
+        "country",
+    }
+    assert rows[0].data == audit.created_data(created)
+    assert rows[1].data == {"type": audit.created_data(updated)["type"]}
+    assert rows[2].data is None
+
+
+async def test_a_refused_change_leaves_no_audit_row(
+    homes: homebus.HomeBus, audits: auditbus.AuditBus, owner: User
+) -> None:
+    created = await homes.create(new_for(owner.id), actor_id=owner.id)
+    await homes.delete(created, actor_id=owner.id)
+    with pytest.raises(homebus.HomeNotFoundError):
+        await homes.update(created, models.to_bus_update_home(APP_UPDATE), actor_id=owner.id)
+    with pytest.raises(homebus.HomeNotFoundError):
+        await homes.delete(created, actor_id=owner.id)
+    actions = [row.action for row in await history(audits, created.id)]
+    assert actions == [auditbus.Action.CREATED, auditbus.Action.DELETED]
 
 
 async def test_deleting_the_owner_deletes_their_homes(
     homes: homebus.HomeBus, users: UserBus, owner: User
 ) -> None:
-    created = await homes.create(new_for(owner.id))
+    created = await homes.create(new_for(owner.id), actor_id=owner.id)
     await users.delete(owner, actor_id=None)
     with pytest.raises(homebus.HomeNotFoundError):
         await homes.query_by_id(created.id)
 
 
 async def test_the_view_names_the_owner(homes: homebus.HomeBus, owner: User) -> None:
-    created = await homes.create(new_for(owner.id))
+    created = await homes.create(new_for(owner.id), actor_id=owner.id)
     [view] = await homes.query_views(
         homebus.HomeFilter(), OrderBy("id", Direction.ASC), Page(1, 10)
     )
@@ -118,11 +194,13 @@ async def test_work_in_a_rolled_back_transaction_leaves_nothing(
     homes: homebus.HomeBus,
     owner: User,
     db_pool: asyncpg.Pool[asyncpg.Record],
+    audits: auditbus.AuditBus,
 ) -> None:
     async with db_pool.acquire() as conn:
         transaction = conn.transaction()
         await transaction.start()
-        created = await homes.with_querier(conn).create(new_for(owner.id))
+        created = await homes.with_querier(conn).create(new_for(owner.id), actor_id=owner.id)
         await transaction.rollback()
     with pytest.raises(homebus.HomeNotFoundError):
         await homes.query_by_id(created.id)
+    assert await history(audits, created.id) == []  # the audit row went with it

@@ -12,7 +12,9 @@ import msgspec
 import pytest
 
 from acme_sales.app.domain.productapp import models
-from acme_sales.business.domain import productbus
+from acme_sales.business.domain import auditbus, productbus
+from acme_sales.business.domain.auditbus.stores.auditdb import AuditDB
+from acme_sales.business.domain.productbus import audit
 from acme_sales.business.domain.productbus.stores.productdb import ProductDB
 from acme_sales.business.domain.userbus import UpdateUser, User, UserBus
 from acme_sales.business.sdk.order import Direction, OrderBy
@@ -31,6 +33,11 @@ APP_NEW = msgspec.json.decode(
     ),
     type=models.NewProduct,
 )
+# A change of one field, to its last sample value.
+APP_UPDATE = msgspec.json.decode(
+    msgspec.json.encode({"name": "Crate"}),
+    type=models.UpdateProduct,
+)
 
 
 @pytest.fixture
@@ -39,8 +46,15 @@ def users(db_pool: asyncpg.Pool[asyncpg.Record]) -> UserBus:
 
 
 @pytest.fixture
-def products(db_pool: asyncpg.Pool[asyncpg.Record], users: UserBus) -> productbus.ProductBus:
-    return productbus.ProductBus(ProductDB(db_pool), users)
+def audits(db_pool: asyncpg.Pool[asyncpg.Record]) -> auditbus.AuditBus:
+    return auditbus.AuditBus(AuditDB(db_pool))
+
+
+@pytest.fixture
+def products(
+    db_pool: asyncpg.Pool[asyncpg.Record], users: UserBus, audits: auditbus.AuditBus
+) -> productbus.ProductBus:
+    return productbus.ProductBus(ProductDB(db_pool), users, audit=audits)
 
 
 @pytest.fixture
@@ -53,7 +67,7 @@ def new_for(owner_id: uuid.UUID) -> productbus.NewProduct:
 
 
 async def test_create_then_query_by_id(products: productbus.ProductBus, owner: User) -> None:
-    created = await products.create(new_for(owner.id))
+    created = await products.create(new_for(owner.id), actor_id=owner.id)
     assert created.user_id == owner.id
     assert created.date_created == created.date_updated
     assert await products.query_by_id(created.id) == created
@@ -63,7 +77,7 @@ async def test_the_owner_must_exist(
     products: productbus.ProductBus,
 ) -> None:
     with pytest.raises(productbus.OwnerNotFoundError):
-        await products.create(new_for(uuid.uuid4()))
+        await products.create(new_for(uuid.uuid4()), actor_id=None)
 
 
 async def test_the_owner_must_be_enabled(
@@ -71,38 +85,96 @@ async def test_the_owner_must_be_enabled(
 ) -> None:
     await users.update(owner, UpdateUser(enabled=False), actor_id=None)
     with pytest.raises(productbus.OwnerDisabledError):
-        await products.create(new_for(owner.id))
+        await products.create(new_for(owner.id), actor_id=owner.id)
 
 
 async def test_an_empty_update_changes_only_the_update_time(
     products: productbus.ProductBus, owner: User
 ) -> None:
-    created = await products.create(new_for(owner.id))
-    updated = await products.update(created, productbus.UpdateProduct())
+    created = await products.create(new_for(owner.id), actor_id=owner.id)
+    updated = await products.update(created, productbus.UpdateProduct(), actor_id=None)
     assert updated.date_updated >= created.date_updated
     assert await products.query_by_id(created.id) == updated
 
 
 async def test_delete_then_not_found(products: productbus.ProductBus, owner: User) -> None:
-    created = await products.create(new_for(owner.id))
-    await products.delete(created)
+    created = await products.create(new_for(owner.id), actor_id=owner.id)
+    await products.delete(created, actor_id=None)
     with pytest.raises(productbus.ProductNotFoundError):
         await products.query_by_id(created.id)
     with pytest.raises(productbus.ProductNotFoundError):
-        await products.delete(created)
+        await products.delete(created, actor_id=None)
+
+
+async def history(audits: auditbus.AuditBus, obj_id: uuid.UUID) -> list[auditbus.Audit]:
+    """The audit rows of one product, oldest first."""
+    return await audits.query(
+        auditbus.AuditFilter(obj_domain=audit.DOMAIN, obj_id=obj_id),
+        OrderBy(auditbus.order.TIMESTAMP, Direction.ASC),
+        Page(1, 100),
+    )
+
+
+async def test_each_change_is_audited_with_its_actor_and_values(
+    products: productbus.ProductBus,
+    audits: auditbus.AuditBus,
+    users: UserBus,
+    owner: User,
+) -> None:
+    admin = await users.create(new_user(0, Role.ADMIN), actor_id=None)
+    created = await products.create(new_for(owner.id), actor_id=owner.id)
+    update = models.to_bus_update_product(APP_UPDATE)
+    updated = await products.update(created, update, actor_id=admin.id)
+    await products.delete(updated, actor_id=None)
+
+    rows = await history(audits, created.id)
+    assert [(row.action, row.actor_id) for row in rows] == [
+        (auditbus.Action.CREATED, owner.id),
+        (auditbus.Action.UPDATED, admin.id),
+        (auditbus.Action.DELETED, None),
+    ]
+    assert {row.obj_domain for row in rows} == {"product"}
+    assert [row.obj_name for row in rows] == [
+        audit.audit_name(created),
+        audit.audit_name(updated),
+        audit.audit_name(updated),
+    ]
+    # Every field, as JSON keeps it; then only the field changed; a deletion records no values.
+    assert rows[0].data is not None
+    assert set(rows[0].data) == {
+        "name",
+        "cost",
+        "quantity",
+    }
+    assert rows[0].data == audit.created_data(created)
+    assert rows[1].data == {"name": audit.created_data(updated)["name"]}
+    assert rows[2].data is None
+
+
+async def test_a_refused_change_leaves_no_audit_row(
+    products: productbus.ProductBus, audits: auditbus.AuditBus, owner: User
+) -> None:
+    created = await products.create(new_for(owner.id), actor_id=owner.id)
+    await products.delete(created, actor_id=owner.id)
+    with pytest.raises(productbus.ProductNotFoundError):
+        await products.update(created, models.to_bus_update_product(APP_UPDATE), actor_id=owner.id)
+    with pytest.raises(productbus.ProductNotFoundError):
+        await products.delete(created, actor_id=owner.id)
+    actions = [row.action for row in await history(audits, created.id)]
+    assert actions == [auditbus.Action.CREATED, auditbus.Action.DELETED]
 
 
 async def test_deleting_the_owner_deletes_their_products(
     products: productbus.ProductBus, users: UserBus, owner: User
 ) -> None:
-    created = await products.create(new_for(owner.id))
+    created = await products.create(new_for(owner.id), actor_id=owner.id)
     await users.delete(owner, actor_id=None)
     with pytest.raises(productbus.ProductNotFoundError):
         await products.query_by_id(created.id)
 
 
 async def test_the_view_names_the_owner(products: productbus.ProductBus, owner: User) -> None:
-    created = await products.create(new_for(owner.id))
+    created = await products.create(new_for(owner.id), actor_id=owner.id)
     [view] = await products.query_views(
         productbus.ProductFilter(), OrderBy("id", Direction.ASC), Page(1, 10)
     )
@@ -114,11 +186,13 @@ async def test_work_in_a_rolled_back_transaction_leaves_nothing(
     products: productbus.ProductBus,
     owner: User,
     db_pool: asyncpg.Pool[asyncpg.Record],
+    audits: auditbus.AuditBus,
 ) -> None:
     async with db_pool.acquire() as conn:
         transaction = conn.transaction()
         await transaction.start()
-        created = await products.with_querier(conn).create(new_for(owner.id))
+        created = await products.with_querier(conn).create(new_for(owner.id), actor_id=owner.id)
         await transaction.rollback()
     with pytest.raises(productbus.ProductNotFoundError):
         await products.query_by_id(created.id)
+    assert await history(audits, created.id) == []  # the audit row went with it

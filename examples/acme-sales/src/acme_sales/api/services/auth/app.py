@@ -11,6 +11,7 @@ from acme_sales.api.services import worker
 from acme_sales.api.services.auth import config
 from acme_sales.app.domain.authapp import routes as authapp
 from acme_sales.app.domain.checkapp import routes as checkapp
+from acme_sales.app.sdk import apidoc
 from acme_sales.app.sdk.auth.auth import Auth
 from acme_sales.app.sdk.auth.policy import PolicyEngine
 from acme_sales.app.sdk.auth.tokens import TokenService
@@ -20,9 +21,12 @@ from acme_sales.app.sdk.mid.errors import exception_handlers
 from acme_sales.app.sdk.mid.observe import observed
 from acme_sales.business.domain.userbus import UserBus, changes
 from acme_sales.business.domain.userbus.stores.userdb import UserDB
-from acme_sales.foundation import logger, otel, web
+from acme_sales.foundation import logger, metrics, otel, web
+from acme_sales.foundation.drain import DrainFlag
 from acme_sales.foundation.keyfolder import KeyFolder
 from acme_sales.foundation.logger import Logger
+from acme_sales.foundation.readiness import ReadinessProbe
+from acme_sales.foundation.shedding import Bounded, Deadline
 from acme_sales.foundation.sqldb.database import Database
 from acme_sales.foundation.sqldb.listen import Listener
 
@@ -59,6 +63,7 @@ def build_app(
     )
     policy = PolicyEngine.load()
     db = Database(cfg.db)
+    probe = ReadinessProbe(cfg.db, DrainFlag(metrics.multiprocess_dir()))
     users = UserBus(UserDB(db))
     tokens = TokenService(keys.keys, issuer=cfg.auth.issuer, ttl=cfg.auth.ttl)
     # Users' current state, cached and kept fresh as the sales service's is (see app/sdk/auth).
@@ -75,7 +80,7 @@ def build_app(
         title="Acme Sales auth API",
         version=__version__,
         route_handlers=[
-            checkapp.routes(build=cfg.build, check_ready=db.status_check, log=log),
+            checkapp.routes(build=cfg.build, check_ready=probe.check, log=log),
             authapp.routes(
                 auth=auth,
                 tokens=tokens,
@@ -86,12 +91,18 @@ def build_app(
             ),
         ],
         exception_handlers=exception_handlers(log),
-        on_startup=[db.open, listener.start],
-        on_shutdown=[listener.stop, db.close, *on_shutdown],
+        on_startup=[db.open, probe.open, listener.start],
+        on_shutdown=[listener.stop, probe.close, db.close, *on_shutdown],
+        security_schemes=apidoc.AUTH_SECURITY_SCHEMES,
     )
-    return observed(
-        app,
+    return Bounded(
+        observed(
+            Deadline(app, deadline=cfg.web.request_deadline),
+            log=log,
+            tracer_provider=tracer_provider or otel.untraced(config.SERVICE, __version__),
+            quiet_paths=checkapp.PATHS,
+        ),
+        max_in_flight=cfg.web.max_in_flight,
+        exempt_paths=checkapp.PATHS,
         log=log,
-        tracer_provider=tracer_provider or otel.untraced(config.SERVICE, __version__),
-        quiet_paths=checkapp.PATHS,
     )

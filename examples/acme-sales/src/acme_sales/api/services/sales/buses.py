@@ -34,9 +34,9 @@ def build(db: sqldb.Querier) -> Buses:
     # Cross-domain event handlers are registered on it here, once (business.sdk.delegate).
     delegate = Delegate()
     users = userbus.UserBus(userdb.UserDB(db), audit=audits, delegate=delegate)
-    products = productbus.ProductBus(productdb.ProductDB(db), users)
+    products = productbus.ProductBus(productdb.ProductDB(db), users, audit=audits)
     delegate.register(userbus.DOMAIN, userbus.ACTION_DELETED, products.on_user_deleted)
-    homes = homebus.HomeBus(homedb.HomeDB(db), users)
+    homes = homebus.HomeBus(homedb.HomeDB(db), users, audit=audits)
     delegate.register(userbus.DOMAIN, userbus.ACTION_DELETED, homes.on_user_deleted)
     return Buses(
         delegate=delegate,

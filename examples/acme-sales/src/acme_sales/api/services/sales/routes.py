@@ -17,10 +17,16 @@ from acme_sales.foundation.sqldb.database import Database
 
 
 def mount(
-    *, build: str, db: Database, auth: AuthClient, buses: Buses, log: Logger
+    *,
+    build: str,
+    db: Database,
+    check_ready: checkapp.ReadinessCheck,
+    auth: AuthClient,
+    buses: Buses,
+    log: Logger,
 ) -> Sequence[ControllerRouterHandler]:
     return [
-        checkapp.routes(build=build, check_ready=db.status_check, log=log),
+        checkapp.routes(build=build, check_ready=check_ready, log=log),
         userapp.routes(users=buses.users, auth=auth),
         auditapp.routes(audits=buses.audits, auth=auth),
         productapp.routes(products=buses.products, auth=auth),

@@ -18,7 +18,7 @@ from litestar.params import FromPath, JSONBody
 
 from acme_sales.app.domain.authapp.credentials import CredentialsError, parse_basic
 from acme_sales.app.domain.authapp.limits import Rate, token_limits
-from acme_sales.app.sdk import errs
+from acme_sales.app.sdk import apidoc, errs
 from acme_sales.app.sdk.auth.auth import (
     Auth,
     AuthenticationError,
@@ -99,6 +99,8 @@ def routes(
         TOKEN_PATH,
         summary="A token for Basic email:password credentials",
         middleware=token_limits(per_address=address_rate, per_account=account_rate),
+        security=apidoc.BASIC,
+        responses=apidoc.errors(400, 401, 404, 429),
     )
     async def token(request: Request[Any, Any, Any], kid: FromPath[str]) -> Token:
         email, password = basic_credentials(request.headers.get("authorization"))
@@ -119,14 +121,24 @@ def routes(
             ) from err
         return Token(token=signed)
 
-    @get(AUTHENTICATE_PATH, summary="Who holds this Bearer token")
+    @get(
+        AUTHENTICATE_PATH,
+        summary="Who holds this Bearer token",
+        security=apidoc.BEARER,
+        responses=apidoc.errors(401),
+    )
     async def authenticate(request: Request[Any, Any, Any]) -> AuthInfo:
         try:
             return await auth.authenticate(request.headers.get("authorization", ""))
         except AuthenticationError as err:
             raise errs.Error(errs.ErrCode.UNAUTHENTICATED, str(err)) from err
 
-    @post(AUTHORIZE_PATH, status_code=204, summary="May these claims apply a rule to a user")
+    @post(
+        AUTHORIZE_PATH,
+        status_code=204,
+        summary="May these claims apply a rule to a user",
+        responses=apidoc.errors(400, 403),
+    )
     async def authorize(data: JSONBody[AuthorizeRequest]) -> None:
         try:
             await auth.authorize(data.claims, data.user_id, data.rule)

@@ -1,8 +1,9 @@
 """Liveness and readiness, for the orchestrator: no authentication, no request logging.
 
 Liveness says the process is up and describes where it runs. Readiness says whether it can serve
-now, that is whether Postgres answers; it turns 503 while the database is away and 200 again
-when it is back, without a restart.
+now, that is whether Postgres answers and the service is not draining before a stop (see
+foundation/readiness.py); it turns 503 while the database is away and 200 again when it is
+back, without a restart.
 """
 
 import os
@@ -13,6 +14,7 @@ from litestar import Router, get
 
 from acme_sales.app.sdk import errs
 from acme_sales.foundation import host
+from acme_sales.foundation.drain import DrainingError
 from acme_sales.foundation.logger import Logger
 
 LIVENESS_PATH = "/v1/liveness"
@@ -67,6 +69,8 @@ async def readiness(check: ReadinessCheck, log: Logger) -> Readiness:
     """Ready when `check` passes; otherwise an `unavailable` error (503), with the reason logged."""
     try:
         await check()
+    except DrainingError as exc:
+        raise errs.Error(errs.ErrCode.UNAVAILABLE, str(exc)) from exc
     except Exception as exc:  # any failure means not ready; the log keeps why
         log.warning("readiness failure", error=repr(exc))
         raise errs.Error(errs.ErrCode.UNAVAILABLE, "not ready: database unavailable") from exc

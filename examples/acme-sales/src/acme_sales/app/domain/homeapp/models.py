@@ -5,11 +5,13 @@ field at once; `to_app_*` turn business values back into JSON ones.
 """
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from acme_sales.app.sdk import apidoc
 from acme_sales.app.sdk.errs import FieldErrors
 from acme_sales.app.sdk.params import nullable
 from acme_sales.business.domain import homebus
@@ -38,28 +40,38 @@ class HomeView(Home, frozen=True, rename="camel"):
     user_name: str
 
 
+# Body fields as the OpenAPI document describes them (the converters below check them).
+TYPE_INPUT = Annotated[str, apidoc.body(apidoc.choice(["CONDO", "SINGLE FAMILY"]))]
+ADDRESS1_INPUT = Annotated[str, apidoc.body(apidoc.TEXT_BODY)]
+ADDRESS2_INPUT = Annotated[str, apidoc.body(apidoc.TEXT_BODY)]
+ZIP_CODE_INPUT = Annotated[str, apidoc.body(apidoc.TEXT_BODY)]
+CITY_INPUT = Annotated[str, apidoc.body(apidoc.TEXT_BODY)]
+STATE_INPUT = Annotated[str, apidoc.body(apidoc.TEXT_BODY)]
+COUNTRY_INPUT = Annotated[str, apidoc.body(apidoc.TEXT_BODY)]
+
+
 class NewHome(msgspec.Struct, frozen=True, rename="camel", forbid_unknown_fields=True):
     """The owner is the caller: it is never taken from the body."""
 
-    type: str
-    address1: str
-    zip_code: str
-    city: str
-    state: str
-    country: str
-    address2: str | None = None
+    type: TYPE_INPUT
+    address1: ADDRESS1_INPUT
+    zip_code: ZIP_CODE_INPUT
+    city: CITY_INPUT
+    state: STATE_INPUT
+    country: COUNTRY_INPUT
+    address2: ADDRESS2_INPUT | None = None
 
 
 class UpdateHome(msgspec.Struct, frozen=True, rename="camel", forbid_unknown_fields=True):
     """Every field may be left out, meaning unchanged; null clears an optional field."""
 
-    type: str | UnsetType = UNSET
-    address1: str | UnsetType = UNSET
-    address2: str | UnsetType | None = UNSET
-    zip_code: str | UnsetType = UNSET
-    city: str | UnsetType = UNSET
-    state: str | UnsetType = UNSET
-    country: str | UnsetType = UNSET
+    type: TYPE_INPUT | UnsetType = UNSET
+    address1: ADDRESS1_INPUT | UnsetType = UNSET
+    address2: ADDRESS2_INPUT | UnsetType | None = UNSET
+    zip_code: ZIP_CODE_INPUT | UnsetType = UNSET
+    city: CITY_INPUT | UnsetType = UNSET
+    state: STATE_INPUT | UnsetType = UNSET
+    country: COUNTRY_INPUT | UnsetType = UNSET
 
 
 def to_app_home(home: homebus.Home) -> Home:

@@ -1,9 +1,13 @@
-"""Query string -> business filter, order and page, each refused parameter named."""
+"""Query string -> business filter, order and page, each refused parameter named.
 
-from collections.abc import Mapping
+`to_bus_query` is the query routes' dependency: its signature declares the parameters, as text
+for the parsers here, documented with their types (see app/sdk/apidoc.py).
+"""
+
 from dataclasses import dataclass
+from typing import Annotated
 
-from acme_sales.app.sdk import params
+from acme_sales.app.sdk import apidoc, params
 from acme_sales.app.sdk.errs import FieldErrors
 from acme_sales.business.domain import homebus
 from acme_sales.business.sdk import order
@@ -32,27 +36,41 @@ class HomeQuery:
     page: Page
 
 
-def to_bus_query(query: Mapping[str, str]) -> HomeQuery:
+def to_bus_query(
+    *,
+    page: Annotated[str | None, apidoc.query("page", apidoc.PAGE)] = None,
+    rows: Annotated[str | None, apidoc.query("rows", apidoc.ROWS)] = None,
+    order_by: Annotated[str | None, apidoc.query("orderBy", apidoc.order_by(ORDER_FIELDS))] = None,
+    id_param: Annotated[str | None, apidoc.query("homeId", apidoc.UUID)] = None,
+    user_id_param: Annotated[str | None, apidoc.query("userId", apidoc.UUID)] = None,
+    type_param: Annotated[
+        str | None, apidoc.query("type", apidoc.choice(["CONDO", "SINGLE FAMILY"]))
+    ] = None,
+    address1_param: Annotated[str | None, apidoc.query("address1", apidoc.TEXT)] = None,
+    address2_param: Annotated[str | None, apidoc.query("address2", apidoc.TEXT)] = None,
+    zip_code_param: Annotated[str | None, apidoc.query("zipCode", apidoc.TEXT)] = None,
+    city_param: Annotated[str | None, apidoc.query("city", apidoc.TEXT)] = None,
+    state_param: Annotated[str | None, apidoc.query("state", apidoc.TEXT)] = None,
+    country_param: Annotated[str | None, apidoc.query("country", apidoc.TEXT)] = None,
+    start_param: Annotated[str | None, apidoc.query("startCreatedDate", apidoc.TIMESTAMP)] = None,
+    end_param: Annotated[str | None, apidoc.query("endCreatedDate", apidoc.TIMESTAMP)] = None,
+) -> HomeQuery:
     """Parse the query string; absent or empty parameters mean "no condition"."""
     errors = FieldErrors()
-    number = errors.check("page", lambda raw: Page.parse(raw, None).number, query.get("page"))
-    rows = errors.check("rows", lambda raw: Page.parse(None, raw).rows, query.get("rows"))
-    order_by = errors.check("orderBy", _parse_order, query.get("orderBy"))
-    id_ = errors.check("homeId", params.optional(params.uuid), query.get("homeId"))
-    user_id = errors.check("userId", params.optional(params.uuid), query.get("userId"))
-    type_ = errors.check("type", params.optional(_type), query.get("type"))
-    address1 = query.get("address1") or None
-    address2 = query.get("address2") or None
-    zip_code = query.get("zipCode") or None
-    city = query.get("city") or None
-    state = query.get("state") or None
-    country = query.get("country") or None
-    start = errors.check(
-        "startCreatedDate", params.optional(params.timestamp), query.get("startCreatedDate")
-    )
-    end = errors.check(
-        "endCreatedDate", params.optional(params.timestamp), query.get("endCreatedDate")
-    )
+    number = errors.check("page", lambda raw: Page.parse(raw, None).number, page)
+    per_page = errors.check("rows", lambda raw: Page.parse(None, raw).rows, rows)
+    order = errors.check("orderBy", _parse_order, order_by)
+    id_ = errors.check("homeId", params.optional(params.uuid), id_param)
+    user_id = errors.check("userId", params.optional(params.uuid), user_id_param)
+    type_ = errors.check("type", params.optional(_type), type_param)
+    address1 = address1_param or None
+    address2 = address2_param or None
+    zip_code = zip_code_param or None
+    city = city_param or None
+    state = state_param or None
+    country = country_param or None
+    start = errors.check("startCreatedDate", params.optional(params.timestamp), start_param)
+    end = errors.check("endCreatedDate", params.optional(params.timestamp), end_param)
     errors.raise_if_any()
     query_filter = homebus.HomeFilter(
         id=id_,
@@ -67,7 +85,7 @@ def to_bus_query(query: Mapping[str, str]) -> HomeQuery:
         start_created_date=start,
         end_created_date=end,
     )
-    return HomeQuery(filter=query_filter, order_by=order_by, page=Page(number, rows))
+    return HomeQuery(filter=query_filter, order_by=order, page=Page(number, per_page))
 
 
 def _parse_order(raw: str | None) -> order.OrderBy:

@@ -15,10 +15,11 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Request, Router, delete, get, patch, post
-from litestar.params import JSONBody
+from litestar.di import Provide
+from litestar.params import JSONBody, SkipValidation
 
 from acme_sales.app.domain.homeapp import models, query
-from acme_sales.app.sdk import errs
+from acme_sales.app.sdk import apidoc, errs
 from acme_sales.app.sdk.auth.claims import Rule
 from acme_sales.app.sdk.authclient import AuthClient
 from acme_sales.app.sdk.mid import auth as mid
@@ -26,7 +27,12 @@ from acme_sales.app.sdk.query import QueryResult
 from acme_sales.business.domain import homebus
 
 AnyRequest = Request[Any, Any, Any]
-ITEM = "/v1/homes/{home_id:uuid}"
+# The id is text on the route, parsed by authorize_loaded: a malformed one is a 400 naming it.
+ITEM = "/v1/homes/{home_id:str}"
+# The query routes take the parsed query string; its parameters are to_bus_query's.
+QUERY = {"q": Provide(query.to_bus_query, sync_to_thread=False)}
+# Already parsed into business types, which Litestar would fail to convert again.
+Parsed = SkipValidation[query.HomeQuery]
 
 
 def routes(*, homes: homebus.HomeBus, auth: AuthClient) -> Router:
@@ -41,9 +47,14 @@ def routes(*, homes: homebus.HomeBus, auth: AuthClient) -> Router:
     admin = mid.authorize(auth, Rule.ADMIN_ONLY)
     admin_or_owner = mid.authorize_loaded(auth, Rule.ADMIN_OR_SUBJECT, in_path)
 
-    @get("/v1/homes", guards=[authenticated, any_role], summary="Query homes")
-    async def query_homes(request: AnyRequest) -> QueryResult[models.Home]:
-        q = query.to_bus_query(request.query_params)
+    @get(
+        "/v1/homes",
+        guards=[authenticated, any_role],
+        summary="Query homes",
+        dependencies=QUERY,
+        responses=apidoc.errors(400, 401, 403),
+    )
+    async def query_homes(q: Parsed) -> QueryResult[models.Home]:
         found, total = await asyncio.gather(
             homes.query(q.filter, q.order_by, q.page), homes.count(q.filter)
         )
@@ -54,34 +65,66 @@ def routes(*, homes: homebus.HomeBus, auth: AuthClient) -> Router:
             rows_per_page=q.page.rows,
         )
 
-    @get(ITEM, guards=[authenticated, admin_or_owner], summary="Get a home")
-    async def get_home(request: AnyRequest) -> models.Home:
+    @get(
+        ITEM,
+        guards=[authenticated, admin_or_owner],
+        summary="Get a home",
+        responses=apidoc.errors(400, 401, 403, 404),
+    )
+    async def get_home(request: AnyRequest, home_id: mid.IdInPath) -> models.Home:
         return models.to_app_home(mid.loaded(request, homebus.Home))
 
-    @post("/v1/homes", guards=[authenticated, user_only], summary="Create a home")
+    @post(
+        "/v1/homes",
+        guards=[authenticated, user_only],
+        summary="Create a home",
+        responses=apidoc.errors(400, 401, 403, 409),
+    )
     async def create_home(request: AnyRequest, data: JSONBody[models.NewHome]) -> models.Home:
-        new = models.to_bus_new_home(data, owner_id=mid.auth_info(request).user_id)
+        caller_id = mid.auth_info(request).user_id
+        new = models.to_bus_new_home(data, owner_id=caller_id)
         try:
-            home = await homes.create(new)
+            home = await homes.create(new, actor_id=caller_id)
         except (homebus.OwnerNotFoundError, homebus.OwnerDisabledError) as err:
             raise errs.Error(errs.ErrCode.FAILED_PRECONDITION, str(err)) from err
         return models.to_app_home(home)
 
-    @patch(ITEM, guards=[authenticated, admin_or_owner], summary="Change a home")
-    async def update_home(request: AnyRequest, data: JSONBody[models.UpdateHome]) -> models.Home:
+    @patch(
+        ITEM,
+        guards=[authenticated, admin_or_owner],
+        summary="Change a home",
+        responses=apidoc.errors(400, 401, 403, 404),
+    )
+    async def update_home(
+        request: AnyRequest, home_id: mid.IdInPath, data: JSONBody[models.UpdateHome]
+    ) -> models.Home:
         update = models.to_bus_update_home(data)
         home = mid.loaded(request, homebus.Home)
-        return models.to_app_home(await homes.update(home, update))
+        updated = await homes.update(home, update, actor_id=mid.auth_info(request).user_id)
+        return models.to_app_home(updated)
 
-    @delete(ITEM, guards=[authenticated, admin_or_owner], summary="Delete a home")
-    async def delete_home(request: AnyRequest) -> None:
-        await homes.delete(mid.loaded(request, homebus.Home))
+    @delete(
+        ITEM,
+        guards=[authenticated, admin_or_owner],
+        summary="Delete a home",
+        responses=apidoc.errors(400, 401, 403, 404),
+    )
+    async def delete_home(request: AnyRequest, home_id: mid.IdInPath) -> None:
+        await homes.delete(
+            mid.loaded(request, homebus.Home),
+            actor_id=mid.auth_info(request).user_id,
+        )
 
-    @get("/v1/vhomes", guards=[authenticated, admin], summary="Homes with owners")
+    @get(
+        "/v1/vhomes",
+        guards=[authenticated, admin],
+        summary="Homes with owners",
+        dependencies=QUERY,
+        responses=apidoc.errors(400, 401, 403),
+    )
     async def query_home_views(
-        request: AnyRequest,
+        q: Parsed,
     ) -> QueryResult[models.HomeView]:
-        q = query.to_bus_query(request.query_params)
         found, total = await asyncio.gather(
             homes.query_views(q.filter, q.order_by, q.page), homes.count(q.filter)
         )
@@ -103,6 +146,7 @@ def routes(*, homes: homebus.HomeBus, auth: AuthClient) -> Router:
             query_home_views,
         ],
         tags=["homes"],
+        security=apidoc.BEARER,
     )
 
 

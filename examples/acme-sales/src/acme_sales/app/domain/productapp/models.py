@@ -6,11 +6,13 @@ field at once; `to_app_*` turn business values back into JSON ones.
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from acme_sales.app.sdk import apidoc
 from acme_sales.app.sdk.errs import FieldErrors
 from acme_sales.business.domain import productbus
 from acme_sales.business.types import (
@@ -36,20 +38,26 @@ class ProductView(Product, frozen=True, rename="camel"):
     user_name: str
 
 
+# Body fields as the OpenAPI document describes them (the converters below check them).
+NAME_INPUT = Annotated[str, apidoc.body(apidoc.NAME)]
+COST_INPUT = Annotated[str, apidoc.body(apidoc.MONEY)]
+QUANTITY_INPUT = Annotated[int, apidoc.body(apidoc.QUANTITY)]
+
+
 class NewProduct(msgspec.Struct, frozen=True, rename="camel", forbid_unknown_fields=True):
     """The owner is the caller: it is never taken from the body."""
 
-    name: str
-    cost: str
-    quantity: int
+    name: NAME_INPUT
+    cost: COST_INPUT
+    quantity: QUANTITY_INPUT
 
 
 class UpdateProduct(msgspec.Struct, frozen=True, rename="camel", forbid_unknown_fields=True):
     """Every field may be left out, meaning unchanged; null clears an optional field."""
 
-    name: str | UnsetType = UNSET
-    cost: str | UnsetType = UNSET
-    quantity: int | UnsetType = UNSET
+    name: NAME_INPUT | UnsetType = UNSET
+    cost: COST_INPUT | UnsetType = UNSET
+    quantity: QUANTITY_INPUT | UnsetType = UNSET
 
 
 def to_app_product(product: productbus.Product) -> Product:

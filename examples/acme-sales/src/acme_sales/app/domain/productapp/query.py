@@ -1,9 +1,13 @@
-"""Query string -> business filter, order and page, each refused parameter named."""
+"""Query string -> business filter, order and page, each refused parameter named.
 
-from collections.abc import Mapping
+`to_bus_query` is the query routes' dependency: its signature declares the parameters, as text
+for the parsers here, documented with their types (see app/sdk/apidoc.py).
+"""
+
 from dataclasses import dataclass
+from typing import Annotated
 
-from acme_sales.app.sdk import params
+from acme_sales.app.sdk import apidoc, params
 from acme_sales.app.sdk.errs import FieldErrors
 from acme_sales.business.domain import productbus
 from acme_sales.business.sdk import order
@@ -32,23 +36,31 @@ class ProductQuery:
     page: Page
 
 
-def to_bus_query(query: Mapping[str, str]) -> ProductQuery:
+def to_bus_query(
+    *,
+    page: Annotated[str | None, apidoc.query("page", apidoc.PAGE)] = None,
+    rows: Annotated[str | None, apidoc.query("rows", apidoc.ROWS)] = None,
+    order_by: Annotated[str | None, apidoc.query("orderBy", apidoc.order_by(ORDER_FIELDS))] = None,
+    id_param: Annotated[str | None, apidoc.query("productId", apidoc.UUID)] = None,
+    user_id_param: Annotated[str | None, apidoc.query("userId", apidoc.UUID)] = None,
+    name_param: Annotated[str | None, apidoc.query("name", apidoc.TEXT)] = None,
+    cost_param: Annotated[str | None, apidoc.query("cost", apidoc.MONEY)] = None,
+    quantity_param: Annotated[str | None, apidoc.query("quantity", apidoc.QUANTITY)] = None,
+    start_param: Annotated[str | None, apidoc.query("startCreatedDate", apidoc.TIMESTAMP)] = None,
+    end_param: Annotated[str | None, apidoc.query("endCreatedDate", apidoc.TIMESTAMP)] = None,
+) -> ProductQuery:
     """Parse the query string; absent or empty parameters mean "no condition"."""
     errors = FieldErrors()
-    number = errors.check("page", lambda raw: Page.parse(raw, None).number, query.get("page"))
-    rows = errors.check("rows", lambda raw: Page.parse(None, raw).rows, query.get("rows"))
-    order_by = errors.check("orderBy", _parse_order, query.get("orderBy"))
-    id_ = errors.check("productId", params.optional(params.uuid), query.get("productId"))
-    user_id = errors.check("userId", params.optional(params.uuid), query.get("userId"))
-    name = query.get("name") or None
-    cost = errors.check("cost", params.optional(_cost), query.get("cost"))
-    quantity = errors.check("quantity", params.optional(_quantity), query.get("quantity"))
-    start = errors.check(
-        "startCreatedDate", params.optional(params.timestamp), query.get("startCreatedDate")
-    )
-    end = errors.check(
-        "endCreatedDate", params.optional(params.timestamp), query.get("endCreatedDate")
-    )
+    number = errors.check("page", lambda raw: Page.parse(raw, None).number, page)
+    per_page = errors.check("rows", lambda raw: Page.parse(None, raw).rows, rows)
+    order = errors.check("orderBy", _parse_order, order_by)
+    id_ = errors.check("productId", params.optional(params.uuid), id_param)
+    user_id = errors.check("userId", params.optional(params.uuid), user_id_param)
+    name = name_param or None
+    cost = errors.check("cost", params.optional(_cost), cost_param)
+    quantity = errors.check("quantity", params.optional(_quantity), quantity_param)
+    start = errors.check("startCreatedDate", params.optional(params.timestamp), start_param)
+    end = errors.check("endCreatedDate", params.optional(params.timestamp), end_param)
     errors.raise_if_any()
     query_filter = productbus.ProductFilter(
         id=id_,
@@ -59,7 +71,7 @@ def to_bus_query(query: Mapping[str, str]) -> ProductQuery:
         start_created_date=start,
         end_created_date=end,
     )
-    return ProductQuery(filter=query_filter, order_by=order_by, page=Page(number, rows))
+    return ProductQuery(filter=query_filter, order_by=order, page=Page(number, per_page))
 
 
 def _parse_order(raw: str | None) -> order.OrderBy:
@@ -68,7 +80,7 @@ def _parse_order(raw: str | None) -> order.OrderBy:
 
 
 def _cost(raw: str) -> Money:
-    return Money.parse(params.decimal(raw))
+    return Money.parse(raw)
 
 
 def _quantity(raw: str) -> Quantity:

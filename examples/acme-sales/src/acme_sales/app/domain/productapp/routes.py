@@ -15,10 +15,11 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Request, Router, delete, get, patch, post
-from litestar.params import JSONBody
+from litestar.di import Provide
+from litestar.params import JSONBody, SkipValidation
 
 from acme_sales.app.domain.productapp import models, query
-from acme_sales.app.sdk import errs
+from acme_sales.app.sdk import apidoc, errs
 from acme_sales.app.sdk.auth.claims import Rule
 from acme_sales.app.sdk.authclient import AuthClient
 from acme_sales.app.sdk.mid import auth as mid
@@ -26,7 +27,12 @@ from acme_sales.app.sdk.query import QueryResult
 from acme_sales.business.domain import productbus
 
 AnyRequest = Request[Any, Any, Any]
-ITEM = "/v1/products/{product_id:uuid}"
+# The id is text on the route, parsed by authorize_loaded: a malformed one is a 400 naming it.
+ITEM = "/v1/products/{product_id:str}"
+# The query routes take the parsed query string; its parameters are to_bus_query's.
+QUERY = {"q": Provide(query.to_bus_query, sync_to_thread=False)}
+# Already parsed into business types, which Litestar would fail to convert again.
+Parsed = SkipValidation[query.ProductQuery]
 
 
 def routes(*, products: productbus.ProductBus, auth: AuthClient) -> Router:
@@ -41,9 +47,14 @@ def routes(*, products: productbus.ProductBus, auth: AuthClient) -> Router:
     admin = mid.authorize(auth, Rule.ADMIN_ONLY)
     admin_or_owner = mid.authorize_loaded(auth, Rule.ADMIN_OR_SUBJECT, in_path)
 
-    @get("/v1/products", guards=[authenticated, any_role], summary="Query products")
-    async def query_products(request: AnyRequest) -> QueryResult[models.Product]:
-        q = query.to_bus_query(request.query_params)
+    @get(
+        "/v1/products",
+        guards=[authenticated, any_role],
+        summary="Query products",
+        dependencies=QUERY,
+        responses=apidoc.errors(400, 401, 403),
+    )
+    async def query_products(q: Parsed) -> QueryResult[models.Product]:
         found, total = await asyncio.gather(
             products.query(q.filter, q.order_by, q.page), products.count(q.filter)
         )
@@ -54,38 +65,68 @@ def routes(*, products: productbus.ProductBus, auth: AuthClient) -> Router:
             rows_per_page=q.page.rows,
         )
 
-    @get(ITEM, guards=[authenticated, admin_or_owner], summary="Get a product")
-    async def get_product(request: AnyRequest) -> models.Product:
+    @get(
+        ITEM,
+        guards=[authenticated, admin_or_owner],
+        summary="Get a product",
+        responses=apidoc.errors(400, 401, 403, 404),
+    )
+    async def get_product(request: AnyRequest, product_id: mid.IdInPath) -> models.Product:
         return models.to_app_product(mid.loaded(request, productbus.Product))
 
-    @post("/v1/products", guards=[authenticated, user_only], summary="Create a product")
+    @post(
+        "/v1/products",
+        guards=[authenticated, user_only],
+        summary="Create a product",
+        responses=apidoc.errors(400, 401, 403, 409),
+    )
     async def create_product(
         request: AnyRequest, data: JSONBody[models.NewProduct]
     ) -> models.Product:
-        new = models.to_bus_new_product(data, owner_id=mid.auth_info(request).user_id)
+        caller_id = mid.auth_info(request).user_id
+        new = models.to_bus_new_product(data, owner_id=caller_id)
         try:
-            product = await products.create(new)
+            product = await products.create(new, actor_id=caller_id)
         except (productbus.OwnerNotFoundError, productbus.OwnerDisabledError) as err:
             raise errs.Error(errs.ErrCode.FAILED_PRECONDITION, str(err)) from err
         return models.to_app_product(product)
 
-    @patch(ITEM, guards=[authenticated, admin_or_owner], summary="Change a product")
+    @patch(
+        ITEM,
+        guards=[authenticated, admin_or_owner],
+        summary="Change a product",
+        responses=apidoc.errors(400, 401, 403, 404),
+    )
     async def update_product(
-        request: AnyRequest, data: JSONBody[models.UpdateProduct]
+        request: AnyRequest, product_id: mid.IdInPath, data: JSONBody[models.UpdateProduct]
     ) -> models.Product:
         update = models.to_bus_update_product(data)
         product = mid.loaded(request, productbus.Product)
-        return models.to_app_product(await products.update(product, update))
+        updated = await products.update(product, update, actor_id=mid.auth_info(request).user_id)
+        return models.to_app_product(updated)
 
-    @delete(ITEM, guards=[authenticated, admin_or_owner], summary="Delete a product")
-    async def delete_product(request: AnyRequest) -> None:
-        await products.delete(mid.loaded(request, productbus.Product))
+    @delete(
+        ITEM,
+        guards=[authenticated, admin_or_owner],
+        summary="Delete a product",
+        responses=apidoc.errors(400, 401, 403, 404),
+    )
+    async def delete_product(request: AnyRequest, product_id: mid.IdInPath) -> None:
+        await products.delete(
+            mid.loaded(request, productbus.Product),
+            actor_id=mid.auth_info(request).user_id,
+        )
 
-    @get("/v1/vproducts", guards=[authenticated, admin], summary="Products with owners")
+    @get(
+        "/v1/vproducts",
+        guards=[authenticated, admin],
+        summary="Products with owners",
+        dependencies=QUERY,
+        responses=apidoc.errors(400, 401, 403),
+    )
     async def query_product_views(
-        request: AnyRequest,
+        q: Parsed,
     ) -> QueryResult[models.ProductView]:
-        q = query.to_bus_query(request.query_params)
         found, total = await asyncio.gather(
             products.query_views(q.filter, q.order_by, q.page), products.count(q.filter)
         )
@@ -107,6 +148,7 @@ def routes(*, products: productbus.ProductBus, auth: AuthClient) -> Router:
             query_product_views,
         ],
         tags=["products"],
+        security=apidoc.BEARER,
     )
 
 

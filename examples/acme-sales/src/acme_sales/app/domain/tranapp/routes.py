@@ -16,7 +16,7 @@ from litestar.params import JSONBody
 
 from acme_sales.app.domain.productapp import models as productmodels
 from acme_sales.app.domain.userapp import models as usermodels
-from acme_sales.app.sdk import errs
+from acme_sales.app.sdk import apidoc, errs
 from acme_sales.app.sdk.auth.claims import Rule
 from acme_sales.app.sdk.authclient import AuthClient
 from acme_sales.app.sdk.mid import auth as mid
@@ -45,7 +45,12 @@ def routes(
     authenticated = mid.authenticate(auth)
     admin = mid.authorize(auth, Rule.ADMIN_ONLY)
 
-    @post("/v1/tranexample", guards=[authenticated, admin], summary="Transaction example")
+    @post(
+        "/v1/tranexample",
+        guards=[authenticated, admin],
+        summary="Transaction example",
+        responses=apidoc.errors(400, 401, 403, 409),
+    )
     async def create_tran(request: Request[Any, Any, Any], data: JSONBody[NewTran]) -> Tran:
         actor_id = mid.auth_info(request).user_id
         async with tx.transaction(db) as conn:
@@ -59,13 +64,15 @@ def routes(
                 new = productmodels.to_bus_new_product(data.product, owner_id=user.id)
             except errs.Error as err:
                 raise _prefixed("product", err) from err
-            product = await products.with_querier(conn).create(new)
+            product = await products.with_querier(conn).create(new, actor_id=actor_id)
         return Tran(
             user=usermodels.to_app_user(user),
             product=productmodels.to_app_product(product),
         )
 
-    return Router(path="/", route_handlers=[create_tran], tags=["transactions"])
+    return Router(
+        path="/", route_handlers=[create_tran], tags=["transactions"], security=apidoc.BEARER
+    )
 
 
 def _prefixed(part: str, err: errs.Error) -> errs.Error:

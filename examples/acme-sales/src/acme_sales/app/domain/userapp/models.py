@@ -5,11 +5,13 @@ field at once; `to_app_*` turn business values back into plain JSON ones.
 """
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from acme_sales.app.sdk import apidoc
 from acme_sales.app.sdk.errs import FieldErrors
 from acme_sales.business.domain import userbus
 from acme_sales.business.sdk.unchanged import UNCHANGED, Unchanged
@@ -27,28 +29,35 @@ class User(msgspec.Struct, frozen=True, rename="camel"):
     date_updated: datetime
 
 
+# Body fields as the OpenAPI document describes them (the converters below check them).
+NameText = Annotated[str, apidoc.body(apidoc.NAME)]
+RoleList = Annotated[list[str], apidoc.body(apidoc.ROLES)]
+EmailText = Annotated[str, apidoc.body(apidoc.EMAIL_ADDRESS)]
+DepartmentText = Annotated[str, apidoc.body(apidoc.NAME_OR_EMPTY)]
+
+
 class NewUser(msgspec.Struct, frozen=True, rename="camel", forbid_unknown_fields=True):
-    name: str
-    email: str
-    roles: list[str]
+    name: NameText
+    email: EmailText
+    roles: RoleList
     password: str
     password_confirm: str
-    department: str | None = None
+    department: DepartmentText | None = None
 
 
 class UpdateUser(msgspec.Struct, frozen=True, rename="camel", forbid_unknown_fields=True):
     """Every field may be left out, meaning unchanged; `department: null` clears it."""
 
-    name: str | UnsetType = UNSET
-    email: str | UnsetType = UNSET
-    department: str | UnsetType | None = UNSET
+    name: NameText | UnsetType = UNSET
+    email: EmailText | UnsetType = UNSET
+    department: DepartmentText | UnsetType | None = UNSET
     password: str | UnsetType = UNSET
     password_confirm: str | UnsetType = UNSET
     enabled: bool | UnsetType = UNSET
 
 
 class UpdateUserRoles(msgspec.Struct, frozen=True, rename="camel", forbid_unknown_fields=True):
-    roles: list[str]
+    roles: RoleList
 
 
 def to_app_user(user: userbus.User) -> User:

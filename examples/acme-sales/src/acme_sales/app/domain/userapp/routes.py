@@ -15,10 +15,10 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Request, Router, delete, get, patch, post, put
-from litestar.params import FromQuery, JSONBody, QueryParameter
+from litestar.params import JSONBody
 
 from acme_sales.app.domain.userapp import models, query
-from acme_sales.app.sdk import errs
+from acme_sales.app.sdk import apidoc, errs
 from acme_sales.app.sdk.auth.claims import Rule
 from acme_sales.app.sdk.authclient import AuthClient
 from acme_sales.app.sdk.mid import auth as mid
@@ -28,6 +28,9 @@ from acme_sales.business.domain import userbus
 AnyRequest = Request[Any, Any, Any]
 
 _NOT_UNIQUE = errs.FieldError(field="email", error="email is not unique")
+# The id is text on the route, parsed by authorize_loaded: a malformed one is a 400 naming it.
+ITEM = "/v1/users/{user_id:str}"
+_ORDER = apidoc.order_by(query.ORDER_FIELDS)
 
 
 def routes(*, users: userbus.UserBus, auth: AuthClient) -> Router:
@@ -39,17 +42,26 @@ def routes(*, users: userbus.UserBus, auth: AuthClient) -> Router:
     admin_or_self = mid.authorize_loaded(auth, Rule.ADMIN_OR_SUBJECT, user_in_path)
     admin_on_user = mid.authorize_loaded(auth, Rule.ADMIN_ONLY, user_in_path)
 
-    @get("/v1/users", guards=[authenticated, admin], summary="Query users")
+    @get(
+        "/v1/users",
+        guards=[authenticated, admin],
+        summary="Query users",
+        responses=apidoc.errors(400, 401, 403),
+    )
     async def query_users(
         *,
-        page: FromQuery[str | None] = None,
-        rows: FromQuery[str | None] = None,
-        order_by: Annotated[str | None, QueryParameter(name="orderBy")] = None,
-        user_id: Annotated[str | None, QueryParameter(name="userId")] = None,
-        name: FromQuery[str | None] = None,
-        email: FromQuery[str | None] = None,
-        start_created_date: Annotated[str | None, QueryParameter(name="startCreatedDate")] = None,
-        end_created_date: Annotated[str | None, QueryParameter(name="endCreatedDate")] = None,
+        page: Annotated[str | None, apidoc.query("page", apidoc.PAGE)] = None,
+        rows: Annotated[str | None, apidoc.query("rows", apidoc.ROWS)] = None,
+        order_by: Annotated[str | None, apidoc.query("orderBy", _ORDER)] = None,
+        user_id: Annotated[str | None, apidoc.query("userId", apidoc.UUID)] = None,
+        name: Annotated[str | None, apidoc.query("name", apidoc.TEXT)] = None,
+        email: Annotated[str | None, apidoc.query("email", apidoc.EMAIL)] = None,
+        start_created_date: Annotated[
+            str | None, apidoc.query("startCreatedDate", apidoc.TIMESTAMP)
+        ] = None,
+        end_created_date: Annotated[
+            str | None, apidoc.query("endCreatedDate", apidoc.TIMESTAMP)
+        ] = None,
     ) -> QueryResult[models.User]:
         q = query.to_bus_query(
             page=page,
@@ -71,11 +83,21 @@ def routes(*, users: userbus.UserBus, auth: AuthClient) -> Router:
             rows_per_page=q.page.rows,
         )
 
-    @get("/v1/users/{user_id:uuid}", guards=[authenticated, admin_or_self], summary="Get a user")
-    async def get_user(request: AnyRequest) -> models.User:
+    @get(
+        ITEM,
+        guards=[authenticated, admin_or_self],
+        summary="Get a user",
+        responses=apidoc.errors(400, 401, 403, 404),
+    )
+    async def get_user(request: AnyRequest, user_id: mid.IdInPath) -> models.User:
         return models.to_app_user(mid.loaded(request, userbus.User))
 
-    @post("/v1/users", guards=[authenticated, admin], summary="Create a user")
+    @post(
+        "/v1/users",
+        guards=[authenticated, admin],
+        summary="Create a user",
+        responses=apidoc.errors(400, 401, 403, 409),
+    )
     async def create_user(request: AnyRequest, data: JSONBody[models.NewUser]) -> models.User:
         new_user = models.to_bus_new_user(data)
         try:
@@ -87,27 +109,34 @@ def routes(*, users: userbus.UserBus, auth: AuthClient) -> Router:
         return models.to_app_user(user)
 
     @patch(
-        "/v1/users/{user_id:uuid}",
+        ITEM,
         guards=[authenticated, admin_or_self],
         summary="Change some of a user's fields",
+        responses=apidoc.errors(400, 401, 403, 404, 409),
     )
-    async def update_user(request: AnyRequest, data: JSONBody[models.UpdateUser]) -> models.User:
+    async def update_user(
+        request: AnyRequest, user_id: mid.IdInPath, data: JSONBody[models.UpdateUser]
+    ) -> models.User:
         return await _update(request, users, models.to_bus_update_user(data))
 
     @put(
-        "/v1/users/{user_id:uuid}/roles",
+        f"{ITEM}/roles",
         guards=[authenticated, admin_on_user],
         summary="Replace a user's roles",
+        responses=apidoc.errors(400, 401, 403, 404, 409),
     )
     async def update_roles(
-        request: AnyRequest, data: JSONBody[models.UpdateUserRoles]
+        request: AnyRequest, user_id: mid.IdInPath, data: JSONBody[models.UpdateUserRoles]
     ) -> models.User:
         return await _update(request, users, models.to_bus_update_roles(data))
 
     @delete(
-        "/v1/users/{user_id:uuid}", guards=[authenticated, admin_or_self], summary="Delete a user"
+        ITEM,
+        guards=[authenticated, admin_or_self],
+        summary="Delete a user",
+        responses=apidoc.errors(400, 401, 403, 404, 409),
     )
-    async def delete_user(request: AnyRequest) -> None:
+    async def delete_user(request: AnyRequest, user_id: mid.IdInPath) -> None:
         try:
             await users.delete(
                 mid.loaded(request, userbus.User), actor_id=mid.auth_info(request).user_id
@@ -119,6 +148,7 @@ def routes(*, users: userbus.UserBus, auth: AuthClient) -> Router:
         path="/",
         route_handlers=[query_users, get_user, create_user, update_user, update_roles, delete_user],
         tags=["users"],
+        security=apidoc.BEARER,
     )
 
 

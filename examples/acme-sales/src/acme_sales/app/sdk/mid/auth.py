@@ -7,19 +7,22 @@ Guards run in the order a route lists them, before its handler:
 
 `authorize_loaded` first loads the resource the path names (404 when it does not exist) and
 authorizes against its owner; the handler then takes the loaded resource with `loaded()` rather
-than reading it twice.
+than reading it twice. The path names it as text (`{user_id:str}`), parsed here, so that a
+malformed id is a 400 naming the parameter (Litestar's `:uuid` converter answers a bare 404); the
+handler declares the parameter as `IdInPath`, which the OpenAPI document shows as a UUID.
 """
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
 
 from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
+from litestar.params import Parameter
 from litestar.types import Guard
 
-from acme_sales.app.sdk import errs
+from acme_sales.app.sdk import errs, params
 from acme_sales.app.sdk.auth.auth import AuthInfo
 from acme_sales.app.sdk.auth.claims import Rule
 from acme_sales.app.sdk.authclient import AuthClient
@@ -29,6 +32,9 @@ T = TypeVar("T")
 Connection = ASGIConnection[Any, Any, Any, Any]
 
 LoadResource = Callable[[UUID], Awaitable[T]]  # raises errs.Error (404) when there is none
+
+# A path parameter naming a resource by id: text on the route, parsed by `authorize_loaded`.
+IdInPath = Annotated[str, Parameter(schema_extra={"format": "uuid"})]
 
 _AUTH_INFO = "auth_info"
 _LOADED = "loaded_resource"
@@ -72,7 +78,10 @@ def authorize_loaded(client: AuthClient, rule: Rule, loader: Loader[Any]) -> Gua
 
     async def guard(connection: Connection, _: BaseRouteHandler) -> None:
         info = auth_info(connection)
-        resource_id = connection.path_params[loader.path_param]
+        raw = connection.path_params[loader.path_param]
+        errors = errs.FieldErrors()
+        resource_id = errors.check(loader.path_param, params.uuid, raw)
+        errors.raise_if_any()
         resource = await loader.load(resource_id)
         await client.authorize(info, loader.owner_id(resource), rule)
         connection.state[_LOADED] = resource

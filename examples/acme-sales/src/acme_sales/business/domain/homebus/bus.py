@@ -1,15 +1,23 @@
 """The home rules.
 
-A home belongs to an existing, enabled user; times are UTC.
+A home belongs to an existing, enabled user; times are UTC. Every change (create, update,
+delete) runs in one transaction with its audit row, when the bus has an AuditBus.
 """
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from typing import Protocol
 from uuid import UUID, uuid4
 
-from acme_sales.business.domain import userbus
+from acme_sales.business.domain import auditbus, userbus
+from acme_sales.business.domain.homebus.audit import (
+    DOMAIN,
+    audit_name,
+    created_data,
+    updated_data,
+)
 from acme_sales.business.domain.homebus.filter import HomeFilter
 from acme_sales.business.domain.homebus.model import (
     Home,
@@ -49,6 +57,10 @@ class HomeStorer(Protocol):
         """The same store, running its queries through `db` (a connection in a transaction)."""
         ...
 
+    def transaction(self) -> AbstractAsyncContextManager[sqldb.Querier]:
+        """A transaction on this store's database for the block, yielding its querier."""
+        ...
+
     async def create(self, home: Home) -> None: ...
 
     async def update(self, home: Home) -> None: ...
@@ -79,20 +91,29 @@ class HomeBus:
         storer: HomeStorer,
         users: userbus.UserBus,
         *,
+        audit: auditbus.AuditBus | None = None,
         clock: Callable[[], datetime] = _utc_now,
     ) -> None:
+        """`audit`: where each change's audit row goes (none written without it)."""
         self._storer = storer
         self._users = users
+        self._audit = audit
         self._clock = clock
 
     def with_querier(self, db: sqldb.Querier) -> "HomeBus":
-        """This bus with its store (and the users it checks) running through `db`."""
+        """This bus with its store, its audit and the users it checks running through `db`."""
         return HomeBus(
-            self._storer.with_querier(db), self._users.with_querier(db), clock=self._clock
+            self._storer.with_querier(db),
+            self._users.with_querier(db),
+            audit=None if self._audit is None else self._audit.with_querier(db),
+            clock=self._clock,
         )
 
-    async def create(self, new: NewHome) -> Home:
-        """Store a new home; its owner must exist and be enabled."""
+    async def create(self, new: NewHome, *, actor_id: UUID | None) -> Home:
+        """Store a new home; its owner must exist and be enabled.
+
+        `actor_id` is who is creating it, for the audit; None for a system action.
+        """
         try:
             owner = await self._users.query_by_id(new.user_id)
         except userbus.UserNotFoundError:
@@ -113,11 +134,16 @@ class HomeBus:
             date_created=now,
             date_updated=now,
         )
-        await self._storer.create(home)
+        async with self._change() as bus:
+            await bus._storer.create(home)
+            await bus._record(home, auditbus.Action.CREATED, actor_id, created_data(home))
         return home
 
-    async def update(self, home: Home, update: UpdateHome) -> Home:
-        """Apply the fields `update` gives; the others keep their values."""
+    async def update(self, home: Home, update: UpdateHome, *, actor_id: UUID | None) -> Home:
+        """Apply the fields `update` gives; the others keep their values.
+
+        `actor_id` is who is changing it, for the audit; None for a system action.
+        """
         updated = dataclasses.replace(
             home,
             type=resolve(update.type, home.type),
@@ -129,11 +155,16 @@ class HomeBus:
             country=resolve(update.country, home.country),
             date_updated=self._clock(),
         )
-        await self._storer.update(updated)
+        async with self._change() as bus:
+            await bus._storer.update(updated)
+            await bus._record(updated, auditbus.Action.UPDATED, actor_id, updated_data(update))
         return updated
 
-    async def delete(self, home: Home) -> None:
-        await self._storer.delete(home)
+    async def delete(self, home: Home, *, actor_id: UUID | None) -> None:
+        """`actor_id` is who is deleting it, for the audit; None for a system action."""
+        async with self._change() as bus:
+            await bus._storer.delete(home)
+            await bus._record(home, auditbus.Action.DELETED, actor_id, None)
 
     async def query(self, query_filter: HomeFilter, order_by: OrderBy, page: Page) -> list[Home]:
         return await self._storer.query(query_filter, order_by, page)
@@ -149,6 +180,33 @@ class HomeBus:
     ) -> list[HomeView]:
         """Homes with their owners' names (the read model)."""
         return await self._storer.query_views(query_filter, order_by, page)
+
+    @asynccontextmanager
+    async def _change(self) -> AsyncIterator["HomeBus"]:
+        """One transaction for a change and its audit row: this bus moved into it."""
+        async with self._storer.transaction() as db:
+            yield self.with_querier(db)
+
+    async def _record(
+        self,
+        home: Home,
+        action: auditbus.Action,
+        actor_id: UUID | None,
+        data: auditbus.JSONObject | None,
+    ) -> None:
+        if self._audit is None:
+            return
+        await self._audit.create(
+            auditbus.NewAudit(
+                obj_id=home.id,
+                obj_domain=DOMAIN,
+                obj_name=audit_name(home),
+                actor_id=actor_id,
+                action=action,
+                data=data,
+                message=f"home {action}",
+            )
+        )
 
     async def on_user_deleted(self, event: Event) -> None:
         """user/deleted, registered once when the service is wired.

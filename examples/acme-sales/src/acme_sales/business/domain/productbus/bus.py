@@ -1,15 +1,23 @@
 """The product rules.
 
-A product belongs to an existing, enabled user; times are UTC.
+A product belongs to an existing, enabled user; times are UTC. Every change (create, update,
+delete) runs in one transaction with its audit row, when the bus has an AuditBus.
 """
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from typing import Protocol
 from uuid import UUID, uuid4
 
-from acme_sales.business.domain import userbus
+from acme_sales.business.domain import auditbus, userbus
+from acme_sales.business.domain.productbus.audit import (
+    DOMAIN,
+    audit_name,
+    created_data,
+    updated_data,
+)
 from acme_sales.business.domain.productbus.filter import ProductFilter
 from acme_sales.business.domain.productbus.model import (
     NewProduct,
@@ -49,6 +57,10 @@ class ProductStorer(Protocol):
         """The same store, running its queries through `db` (a connection in a transaction)."""
         ...
 
+    def transaction(self) -> AbstractAsyncContextManager[sqldb.Querier]:
+        """A transaction on this store's database for the block, yielding its querier."""
+        ...
+
     async def create(self, product: Product) -> None: ...
 
     async def update(self, product: Product) -> None: ...
@@ -79,20 +91,29 @@ class ProductBus:
         storer: ProductStorer,
         users: userbus.UserBus,
         *,
+        audit: auditbus.AuditBus | None = None,
         clock: Callable[[], datetime] = _utc_now,
     ) -> None:
+        """`audit`: where each change's audit row goes (none written without it)."""
         self._storer = storer
         self._users = users
+        self._audit = audit
         self._clock = clock
 
     def with_querier(self, db: sqldb.Querier) -> "ProductBus":
-        """This bus with its store (and the users it checks) running through `db`."""
+        """This bus with its store, its audit and the users it checks running through `db`."""
         return ProductBus(
-            self._storer.with_querier(db), self._users.with_querier(db), clock=self._clock
+            self._storer.with_querier(db),
+            self._users.with_querier(db),
+            audit=None if self._audit is None else self._audit.with_querier(db),
+            clock=self._clock,
         )
 
-    async def create(self, new: NewProduct) -> Product:
-        """Store a new product; its owner must exist and be enabled."""
+    async def create(self, new: NewProduct, *, actor_id: UUID | None) -> Product:
+        """Store a new product; its owner must exist and be enabled.
+
+        `actor_id` is who is creating it, for the audit; None for a system action.
+        """
         try:
             owner = await self._users.query_by_id(new.user_id)
         except userbus.UserNotFoundError:
@@ -109,11 +130,18 @@ class ProductBus:
             date_created=now,
             date_updated=now,
         )
-        await self._storer.create(product)
+        async with self._change() as bus:
+            await bus._storer.create(product)
+            await bus._record(product, auditbus.Action.CREATED, actor_id, created_data(product))
         return product
 
-    async def update(self, product: Product, update: UpdateProduct) -> Product:
-        """Apply the fields `update` gives; the others keep their values."""
+    async def update(
+        self, product: Product, update: UpdateProduct, *, actor_id: UUID | None
+    ) -> Product:
+        """Apply the fields `update` gives; the others keep their values.
+
+        `actor_id` is who is changing it, for the audit; None for a system action.
+        """
         updated = dataclasses.replace(
             product,
             name=resolve(update.name, product.name),
@@ -121,11 +149,16 @@ class ProductBus:
             quantity=resolve(update.quantity, product.quantity),
             date_updated=self._clock(),
         )
-        await self._storer.update(updated)
+        async with self._change() as bus:
+            await bus._storer.update(updated)
+            await bus._record(updated, auditbus.Action.UPDATED, actor_id, updated_data(update))
         return updated
 
-    async def delete(self, product: Product) -> None:
-        await self._storer.delete(product)
+    async def delete(self, product: Product, *, actor_id: UUID | None) -> None:
+        """`actor_id` is who is deleting it, for the audit; None for a system action."""
+        async with self._change() as bus:
+            await bus._storer.delete(product)
+            await bus._record(product, auditbus.Action.DELETED, actor_id, None)
 
     async def query(
         self, query_filter: ProductFilter, order_by: OrderBy, page: Page
@@ -143,6 +176,33 @@ class ProductBus:
     ) -> list[ProductView]:
         """Products with their owners' names (the read model)."""
         return await self._storer.query_views(query_filter, order_by, page)
+
+    @asynccontextmanager
+    async def _change(self) -> AsyncIterator["ProductBus"]:
+        """One transaction for a change and its audit row: this bus moved into it."""
+        async with self._storer.transaction() as db:
+            yield self.with_querier(db)
+
+    async def _record(
+        self,
+        product: Product,
+        action: auditbus.Action,
+        actor_id: UUID | None,
+        data: auditbus.JSONObject | None,
+    ) -> None:
+        if self._audit is None:
+            return
+        await self._audit.create(
+            auditbus.NewAudit(
+                obj_id=product.id,
+                obj_domain=DOMAIN,
+                obj_name=audit_name(product),
+                actor_id=actor_id,
+                action=action,
+                data=data,
+                message=f"product {action}",
+            )
+        )
 
     async def on_user_deleted(self, event: Event) -> None:
         """user/deleted, registered once when the service is wired.

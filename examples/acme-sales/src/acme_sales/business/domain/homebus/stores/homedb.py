@@ -6,6 +6,7 @@ SQL stays visible here; rows cross into the business model through `to_db_home` 
 `to_bus_home` only.
 """
 
+from contextlib import AbstractAsyncContextManager
 from typing import Final, NamedTuple
 from uuid import UUID
 
@@ -96,6 +97,9 @@ class HomeDB:
 
     def with_querier(self, db: sqldb.Querier) -> "HomeDB":
         return HomeDB(db)
+
+    def transaction(self) -> AbstractAsyncContextManager[sqldb.Querier]:
+        return sqldb.transaction(self._db)
 
     async def create(self, home: Home) -> None:
         await sqldb.execute(self._db, _INSERT, *to_db_home(home))

@@ -6,6 +6,7 @@ SQL stays visible here; rows cross into the business model through `to_db_produc
 `to_bus_product` only.
 """
 
+from contextlib import AbstractAsyncContextManager
 from typing import Final, NamedTuple
 from uuid import UUID
 
@@ -79,6 +80,9 @@ class ProductDB:
 
     def with_querier(self, db: sqldb.Querier) -> "ProductDB":
         return ProductDB(db)
+
+    def transaction(self) -> AbstractAsyncContextManager[sqldb.Querier]:
+        return sqldb.transaction(self._db)
 
     async def create(self, product: Product) -> None:
         await sqldb.execute(self._db, _INSERT, *to_db_product(product))
