@@ -532,16 +532,8 @@ def test_app_pod(app: str, dev: list[Object], project: Path, answers: dict[str, 
 
     security = effective_security(pod, container)
     assert security.get("runAsUser") == 1000, "the image's user is uid 1000"
-    assert container["lifecycle"]["preStop"], "a preStop drain keeps serving while endpoints go"
-
-
-def prestop_seconds(container: Object) -> float:
-    pre_stop = container.get("lifecycle", {}).get("preStop", {})
-    if "sleep" in pre_stop:
-        return float(pre_stop["sleep"]["seconds"])
-    command = pre_stop.get("exec", {}).get("command", [])
-    assert command[:1] == ["sleep"], f"{container['name']}: the preStop drain is not a sleep"
-    return float(command[1])
+    # The service drains by itself after SIGTERM (its _WEB_DRAIN_PERIOD): no preStop sleep.
+    assert "lifecycle" not in container, f"{app}: a preStop hook would delay the drain"
 
 
 def test_dev_secret_keeps_the_kid(dev: list[Object]) -> None:
@@ -656,10 +648,16 @@ def test_app_env_and_ports_are_read(
     for probe in ("readinessProbe", "livenessProbe"):
         assert port_number(container, container[probe]["httpGet"]["port"]) in (api, debug)
 
+    # After SIGTERM readiness fails for the drain period while requests are still served:
+    # the probe must see it fail often enough to take the pod out before the listener closes,
+    # and the grace period must cover the drain and the in-flight requests' shutdown timeout.
     shutdown = seconds(settings.value("_WEB_SHUTDOWN_TIMEOUT", env))
-    drain = prestop_seconds(container)
+    drain = seconds(settings.value("_WEB_DRAIN_PERIOD", env))
+    probe = container["readinessProbe"]
+    noticed = probe.get("periodSeconds", 10) * probe.get("failureThreshold", 3)
+    assert 0 < noticed < drain, f"{app}: readiness fails {noticed}s into a {drain}s drain"
     grace = pod["terminationGracePeriodSeconds"]
-    assert grace > drain + shutdown, f"{app}: grace {grace}s <= preStop {drain}s + {shutdown}s"
+    assert grace > drain + shutdown, f"{app}: grace {grace}s <= drain {drain}s + {shutdown}s"
 
 
 @pytest.mark.slow
@@ -795,7 +793,8 @@ def test_compose_env_and_ports_are_read(
         assert health_ports and health_ports <= {api, debug}, f"{name}: healthcheck {health_ports}"
         assert settings.named("_WEB_WORKERS") not in env
         shutdown = seconds(settings.value("_WEB_SHUTDOWN_TIMEOUT", env))
-        assert seconds(service["stop_grace_period"]) > shutdown
+        drain = seconds(settings.value("_WEB_DRAIN_PERIOD", env))
+        assert seconds(service["stop_grace_period"]) > drain + shutdown
 
 
 # --- observability -------------------------------------------------------------------------------
