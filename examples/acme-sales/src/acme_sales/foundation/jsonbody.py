@@ -9,8 +9,8 @@ with a 400 naming the problem and never quoting the body; it refuses a body not 
 (415: a form or plain text is not parsed as JSON), and text holding NUL, which no Postgres text
 column stores, naming the field. A body that is not JSON at all is a 400 naming the body.
 
-msgspec stops at the first field that does not fit the route's model, so Litestar reports one;
-`every_body_error` finds them all, on the error path only.
+msgspec stops at the first field that does not fit the route's model; `struct_errors` checks each
+field on its own, so a refusal names them all.
 
 Litestar converts a body to the route's model laxly (`strict=False`, which query strings need):
 `"enabled": 0` would be taken as false and `"quantity": "5"` as 5, though the OpenAPI document
@@ -26,9 +26,6 @@ from litestar import Request
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 
 _NUL_ESCAPE: Final = b"\\u0000"  # JSON carries NUL in a string only escaped: raw, it is malformed
-# Where `json` leaves the decoded body for `every_body_error` (request state lives in the scope,
-# which the exception handler's request shares).
-_DECODED: Final = "jsonbody.decoded"
 _AT_PATH: Final = re.compile(r" - at `\$(?P<path>[^`]*)`$")
 
 
@@ -71,19 +68,7 @@ class APIRequest(Request[Any, Any, Any]):
             except msgspec.ValidationError as exc:
                 refused = struct_errors(model.annotation, value) or [_located("body", str(exc))]
                 raise ValidationException(detail="invalid input", extra=refused) from None
-        self.state[_DECODED] = value
         return value
-
-
-def every_body_error(request: Request[Any, Any, Any]) -> list[dict[str, str]]:
-    """Every field of the decoded body that does not fit the route's model (`{"key", "message"}`
-    items, as Litestar's), or nothing when the route takes no model or the body was not read."""
-    data = request.route_handler.parsed_data_field
-    model = data.annotation if data is not None else None
-    value = request.state.get(_DECODED)
-    if not isinstance(value, dict) or not _is_struct(model):
-        return []
-    return struct_errors(model, value)
 
 
 def struct_errors(model: type[msgspec.Struct], value: dict[str, Any]) -> list[dict[str, str]]:

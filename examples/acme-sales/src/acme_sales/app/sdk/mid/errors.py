@@ -2,7 +2,7 @@
 
 - `errs.Error` raised by a handler: its code and message (masked for internal codes).
 - Litestar's own HTTP exceptions (bad input, no such route, wrong method): the matching code,
-  with per-field errors for validation failures (every field of a body, not only the first).
+  with per-field errors for validation failures (every field of a body: see foundation/jsonbody).
 - The database unavailable (down, or no connection within the acquire timeout): 503 with
   Retry-After, not logged per request (the database logs when it goes and comes back); a
   statement past the statement timeout: 504.
@@ -19,7 +19,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
 from acme_sales.app.sdk import errs, metrics
-from acme_sales.foundation import jsonbody, sqldb
+from acme_sales.foundation import sqldb
 from acme_sales.foundation.logger import Logger
 
 _MISSING_FIELD = re.compile(r"missing required field `(?P<name>[^`]+)`(?: - at `(?P<path>[^`]+)`)?")
@@ -87,7 +87,7 @@ def exception_handlers(log: Logger) -> ExceptionHandlersMap:
 
     def http_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
         assert isinstance(exc, HTTPException)  # noqa: S101  (registered for HTTPException only)
-        return answer(request, to_app_error(exc, request), exc)
+        return answer(request, to_app_error(exc), exc)
 
     def database_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
         err = errs.Error(errs.ErrCode.UNAVAILABLE, "database unavailable, try again shortly")
@@ -111,28 +111,14 @@ def exception_handlers(log: Logger) -> ExceptionHandlersMap:
     }
 
 
-def to_app_error(exc: HTTPException, request: Request[Any, Any, Any]) -> errs.Error:
+def to_app_error(exc: HTTPException) -> errs.Error:
     """Litestar's exception as the error model, keeping its status."""
     if isinstance(exc, ValidationException):
-        return errs.Error.invalid_fields(_field_errors(_every_error(exc.extra, request)))
+        return errs.Error.invalid_fields(_field_errors(exc.extra))
     code = _CODE_FOR_STATUS.get(exc.status_code)
     if code is None:
         code = errs.ErrCode.INTERNAL if exc.status_code >= 500 else errs.ErrCode.INVALID_ARGUMENT
     return errs.Error(code, str(exc.detail).lower())
-
-
-def _every_error(extra: Any, request: Request[Any, Any, Any]) -> Any:
-    """Litestar reports the first field of a body that misses the route's model (msgspec stops
-    there): report every one, so that a client fixes them in one go."""
-    if not isinstance(extra, list):
-        return extra
-    from_body = [
-        item for item in extra if isinstance(item, Mapping) and item.get("source") == "body"
-    ]
-    every = jsonbody.every_body_error(request) if from_body else []
-    if not every:
-        return extra
-    return [item for item in extra if item not in from_body] + every
 
 
 def _field_errors(extra: Any) -> list[errs.FieldError]:
