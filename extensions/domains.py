@@ -11,7 +11,6 @@ Copier loads this file through copier-template-extensions. It gives templates:
 
 from __future__ import annotations
 
-import builtins
 import keyword
 import re
 import shutil
@@ -30,6 +29,20 @@ BUILT_IN_DOMAINS = frozenset(
     {"user", "audit", "auth", "check", "tran", "vproduct", "query", "order"}
 )
 
+# Classes the generated modules of a domain import by name: a domain whose class would be called
+# so (`name` -> Name) would shadow it. Kept by hand for now; the colliding-names test of
+# tests/test_render.py names domains after the identifiers the generated code binds.
+IMPORTED_CLASSES = frozenset(
+    """
+    AbstractAsyncContextManager Action Annotated Any AsyncIterator Audit AuthClient Awaitable Buses
+    Callable Collection Coroutine Database Decimal Delegate Direction Email ErrCode Error Event
+    Final FieldErrors Iterator JSONBody JSONObject Kind Literal Load Mapping Money Name OrderBy
+    Page ParamSpec Params Path Protocol Provide Quantity QueryResult Request Result Role Router Row
+    Rule Seeded Self Sequence Services SkipValidation StrEnum Text Tran TypeVar UUID Unchanged
+    UnsetType User
+    """.split()
+)
+
 # Longest domain and field names: generated lines must fit ruff's 100 columns even with the
 # longest package name (a store's import path holds the package once and the domain twice).
 MAX_DOMAIN_NAME = 16
@@ -43,14 +56,14 @@ SOFT_KEYWORDS = frozenset({"_", "case", "match", "type"})
 TAKEN_PLURALS = frozenset(
     {"users", "audit", "audits", "schema_migrations", "auth", "tranexample"}
     | {"liveness", "readiness"}  # the checks' routes: a domain's would stop the app starting
+    | {"delegate"}  # the sales service's Buses holds the domain buses by plural, and its delegate
 )
 
 # PostgreSQL's key words that cannot name a column unquoted (`SELECT word, catcode FROM
 # pg_get_keywords()` on PostgreSQL 15, plus 16's `system_user`): reserved (R), and reserved but for
 # function or type names (T). Generated SQL quotes a column or table so named and leaves every
 # other name bare, so the migrations of names that always worked stay byte for byte what a project
-# already applied. Fields are still refused the reserved words: the generated code binds some of
-# them (`order`, `end`) as names of its own.
+# already applied.
 _SQL_RESERVED_WORDS = """
 all analyse analyze and any array as asc asymmetric both case cast check collate column constraint
 create current_catalog current_date current_role current_time current_timestamp current_user
@@ -63,11 +76,18 @@ _SQL_TYPE_OR_FUNCTION_WORDS = """
 authorization binary collation concurrently cross current_schema freeze full ilike inner is isnull
 join left like natural notnull outer overlaps right similar tablesample verbose
 """
-SQL_RESERVED = frozenset(_SQL_RESERVED_WORDS.split())
-SQL_QUOTED = SQL_RESERVED | frozenset(_SQL_TYPE_OR_FUNCTION_WORDS.split())
+SQL_QUOTED = frozenset((_SQL_RESERVED_WORDS + _SQL_TYPE_OR_FUNCTION_WORDS).split())
 
-# The paging parameters of every list route: no filter may take their names.
-PAGING_PARAMETERS = frozenset({"page", "rows", "orderBy"})
+# The query parameters every list route has besides the fields' filters (and `<domain>Id`): no
+# field's filter may take their names.
+ROUTE_PARAMETERS = frozenset(
+    {"page", "rows", "orderBy", "userId", "startCreatedDate", "endCreatedDate"}
+)
+
+# Lowercase names the generated classes use as annotations. A field may be called so (`date`), and
+# a class body that binds the field's name would then mean the field by it in every later line:
+# such a domain's classes name the type through a module alias no field can take (`_date`).
+ANNOTATION_NAMES = frozenset({"str", "int", "bool", "date", "datetime"})
 
 
 def sql_name(name: str) -> str:
@@ -303,9 +323,9 @@ class Field:
     body_schema: str = ""
     app_parse: str = ""  # the parser as the app layer names it, null-aware when optional
     app_bus_type: str = ""  # the business type as the app layer names it
-    var: str = ""  # a local variable name for the field's value (never shadows a builtin)
     input_type: str = ""  # the annotation in request bodies (app_type unless stricter)
     column: str = ""  # the column as SQL writes it (quoted if a key word)
+    query_parser: str = ""  # the app/query.py function parsing its filter's text
     to_json: str = ""  # expression turning business value `{v}` into its audit JSON value
 
 
@@ -331,6 +351,7 @@ class Domain:
     has_enums: bool
     has_dates: bool  # a field of type date
     label: str  # the field that names a row in its audit trail (a required text or name), or ""
+    shadowed: list[str]  # ANNOTATION_NAMES that fields are called: class bodies alias them
 
 
 def domain_problem(domains: Any) -> str:
@@ -378,8 +399,9 @@ def normalise(domains: Any) -> list[dict[str, Any]]:
             qualified = f"{domain.pkg}bus.{f.parse}" if f.type == ENUM else f.parse
             f.app_parse = f"nullable({qualified})" if f.optional else qualified
             f.app_bus_type = f"{domain.pkg}bus.{f.bus_type}" if f.type == ENUM else f.bus_type
-            f.var = f"{f.name}_" if hasattr(builtins, f.name) else f.name
             f.column = sql_name(f.name)
+            # Ends in `_from_query`, which no name of the template's own in app/query.py does.
+            f.query_parser = f"_{f.name}_from_query"
             f.to_json = AUDIT_JSON[f.type]
             if f.type == ENUM:
                 f.from_query = f"{domain.pkg}bus.{f.from_query}"
@@ -400,6 +422,26 @@ class DomainsExtension(Extension):
         environment.filters["py"] = repr
         environment.filters["pyformat"] = pyformat
         environment.filters["expr"] = lambda template, value: template.replace("{v}", value)
+        environment.filters["ann"] = annotation
+        environment.filters["type_aliases"] = type_aliases
+
+
+def annotation(type_name: str, domain: dict[str, Any]) -> str:
+    """`type_name` as the domain's class bodies write it: its alias when a field shadows it."""
+    return f"_{type_name}" if type_name in domain["shadowed"] else type_name
+
+
+def type_aliases(domain: dict[str, Any], used: list[str]) -> str:
+    """Module-level aliases for the types in `used` that a field of the domain shadows."""
+    names = sorted(set(used) & set(domain["shadowed"]))
+    if not names:
+        return ""
+    called = ", ".join(f"`{name}`" for name in names)
+    return "\n".join(
+        [f"# A field is called {called}: the class bodies below name the type by an alias no field"]
+        + ["# can take, since a later annotation there would mean the field."]
+        + [f"_{name} = {name}" for name in names]
+    )
 
 
 def pyformat(source: str, package: str, python_version: str = "3.11") -> str:
@@ -504,6 +546,11 @@ def _name_problem(name: Any) -> str:
         return f"domains: {name!r} must be at most {MAX_DOMAIN_NAME} characters"
     if keyword.iskeyword(name) or name in SOFT_KEYWORDS:
         return f"domains: {name!r} is a Python keyword"
+    if _pascal(name) in IMPORTED_CLASSES:
+        return (
+            f"domains: {name!r} would be the class {_pascal(name)}, which the generated code "
+            "imports under that name; choose another name"
+        )
     if name in BUILT_IN_DOMAINS or name.replace("_", "") in BUILT_IN_DOMAINS:
         taken = ", ".join(sorted(BUILT_IN_DOMAINS))
         return f"domains: {name!r} is taken by a built-in domain ({taken})"
@@ -522,10 +569,26 @@ def _spec_problem(name: str, spec: Any) -> str:
     fields = spec.get("fields")
     if not isinstance(fields, dict) or not fields:
         return f"domains: {name!r} needs `fields`, a mapping of field name to type"
+    json_names: dict[str, str] = {}
+    filters: dict[str, str] = {}
     for field_name, field_spec in fields.items():
         problem = _field_problem(name, field_name, field_spec)
         if problem:
             return problem
+        camel = _camel(field_name)
+        if camel in json_names:
+            return (
+                f"domains: {name}.{field_name} and {name}.{json_names[camel]} have the same "
+                f"JSON name {camel!r}; rename one"
+            )
+        json_names[camel] = field_name
+        for query_name in sorted(_filter_names(field_name, field_spec)):
+            if query_name in filters:
+                return (
+                    f"domains: {name}.{field_name} and {name}.{filters[query_name]} would both "
+                    f"filter the list by {query_name!r}; rename one"
+                )
+            filters[query_name] = field_name
     return ""
 
 
@@ -537,18 +600,16 @@ def _field_problem(domain: str, name: Any, spec: Any) -> str:
         return f"{where}: a field name must be at most {MAX_NAME} characters"
     if keyword.iskeyword(name):  # soft keywords (type, match) are fine as attribute names
         return f"{where}: a field name must not be a Python keyword"
-    if name in SQL_RESERVED:
-        return f"{where}: {name!r} is a reserved word in SQL; choose another field name"
-    filters = _filter_names(name, spec) & PAGING_PARAMETERS
-    if filters:
-        return (
-            f"{where}: its query filter {sorted(filters)[0]!r} would be a paging parameter of "
-            f"the list route ({', '.join(sorted(PAGING_PARAMETERS))}); choose another field name"
-        )
     if name in IMPLICIT_FIELDS or name == f"{domain}_id":
         return (
             f"{where}: {name!r} is an implicit column of every domain "
             f"({', '.join(sorted(IMPLICIT_FIELDS | {domain + '_id'}))})"
+        )
+    filters = _filter_names(name, spec) & ROUTE_PARAMETERS
+    if filters:
+        return (
+            f"{where}: its query filter {sorted(filters)[0]!r} would be a parameter the list "
+            f"route already has ({', '.join(sorted(ROUTE_PARAMETERS))}); choose another field name"
         )
     kind, _, enum = _field_kind(spec)
     if kind is None:
@@ -627,6 +688,7 @@ def _domain(name: str, spec: dict[str, Any]) -> Domain:
         has_enums=any(f.type == ENUM for f in fields),
         has_dates=any(f.type == "date" for f in fields),
         label=next((f.name for f in fields if f.type in ("text", "name") and not f.optional), ""),
+        shadowed=sorted({f.name for f in fields} & ANNOTATION_NAMES),
     )
 
 
@@ -635,7 +697,9 @@ def _field(class_name: str, name: str, spec: Any) -> Field:
     assert kind is not None  # checked by domain_problem
     camel = _camel(name)
     if kind == ENUM:
-        enum_class = class_name + _pascal(name)
+        # `Choice` ends no class name the template gives a domain (`<Class>Filter`, `<Class>View`,
+        # ...), so no field name makes an enum class take one of theirs.
+        enum_class = class_name + _pascal(name) + "Choice"
         return Field(
             name=name,
             camel=camel,
@@ -695,8 +759,10 @@ def _pascal(snake: str) -> str:
 
 
 def _camel(snake: str) -> str:
+    """The JSON name msgspec's `rename="camel"` gives the field: `str.title` on each later part
+    (`non_2xx` -> `non2Xx`), so that the names the templates write agree with the wire."""
     first, *rest = snake.split("_")
-    return first + "".join(part.capitalize() for part in rest)
+    return first + "".join(part.title() for part in rest)
 
 
 def _member_name(value: str) -> str:

@@ -1,0 +1,130 @@
+"""The identifiers generated code binds, read from a rendered project, and a spec that uses them.
+
+Issue 12 asks that a domain or field may be called like any name the template's own code uses.
+Rather than a hand-kept list, the names come from the rendered source itself: every Python file
+a domain's answer shaped (it mentions one of the domain's names) is parsed, and every identifier
+it binds or passes is collected: modules and names imported, classes, functions, parameters,
+variables, attributes assigned, keyword arguments, and identifier-like string constants (JSON
+keys, query parameters, SQL aliases), each also in snake_case when written in camelCase.
+`colliding_domains` then builds a `domains` answer whose field names are all of those the
+validator accepts (over every field type, required and optional) and whose domain names are the
+names the generated code binds most often.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from extension import domains_extension
+
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _snake(name: str) -> str:
+    return CAMEL_BOUNDARY.sub("_", name).lower()
+
+
+def _bound(node: ast.AST) -> Iterator[str]:
+    """The names `node` binds, uses or passes by name (one node, not its children)."""
+    match node:
+        case ast.Name(id=name):  # bound, or used: a field must not shadow what is used either
+            yield name
+        case ast.arg(arg=name):
+            yield name
+        case ast.FunctionDef(name=name) | ast.AsyncFunctionDef(name=name) | ast.ClassDef(name=name):
+            yield name
+        case ast.alias(name=name, asname=asname):
+            yield asname or name.split(".")[0]
+            yield from name.split(".")
+        case ast.keyword(arg=str(name)):
+            yield name
+        case ast.Attribute(attr=name, ctx=ast.Store()):
+            yield name
+        case ast.ExceptHandler(name=str(name)):
+            yield name
+        case ast.Global(names=names) | ast.Nonlocal(names=names):
+            yield from names
+        case ast.Constant(value=str(text)) if IDENTIFIER.fullmatch(text):
+            yield text
+
+
+def generated_identifiers(project: Path, marks: Iterable[str]) -> Counter[str]:
+    """How often each identifier is bound in the project's files that mention any of `marks`."""
+    marks = tuple(marks)
+    counts: Counter[str] = Counter()
+    for path in sorted(project.rglob("*.py")):
+        if ".venv" in path.parts:
+            continue
+        source = path.read_text()
+        if not any(mark in source for mark in marks):
+            continue
+        for node in ast.walk(ast.parse(source)):
+            for name in _bound(node):
+                counts[name] += 1
+                if _snake(name) != name:
+                    counts[_snake(name)] += 1
+    return counts
+
+
+def domain_marks(domains: dict[str, Any]) -> set[str]:
+    """Text that only code shaped by these domains contains: their names in every spelling (their
+    fields live in the same files; field names alone are words any file may hold)."""
+    ext = domains_extension()
+    marks: set[str] = set()
+    for domain in ext.normalise(domains):
+        marks |= {domain["name"], domain["pkg"], domain["class_name"], domain["plural"]}
+    return marks
+
+
+def field_kinds() -> list[Any]:
+    """Every field type, required then optional: the specs a field cycles through."""
+    ext = domains_extension()
+    required: list[Any] = [*ext.FIELD_TYPES, {"enum": ["PENDING", "IN PROGRESS", "DONE"]}]
+    optional = [
+        {**kind, "optional": True} if isinstance(kind, dict) else f"{kind}?" for kind in required
+    ]
+    return required + optional
+
+
+def colliding_domains(identifiers: Counter[str], domain_count: int) -> dict[str, Any]:
+    """A `domains` answer named after `identifiers`, every spec in it accepted by the validator.
+
+    Domains: the `domain_count` identifiers bound most often that the validator accepts as a
+    domain name. Fields: every identifier the validator accepts as a field of one of them, dealt
+    round-robin to the domains and through `field_kinds()`; a name refused in a domain (its own
+    id, say) goes to the next one.
+    """
+    ext = domains_extension()
+    ranked = sorted(identifiers, key=lambda name: (-identifiers[name], name))
+    probe = {"fields": {"probe_field": "text"}}
+    chosen: dict[str, Any] = {}
+    for name in ranked:
+        if len(chosen) == domain_count:
+            break
+        if not ext.domain_problem({**chosen, name: probe}):
+            chosen[name] = probe
+    assert len(chosen) == domain_count, f"only {len(chosen)} identifiers work as domain names"
+    domains: dict[str, Any] = {name: {"fields": {}} for name in chosen}
+    kinds = field_kinds()
+    names = list(domains)
+    dealt = 0
+    for field in sorted(identifiers):
+        for attempt in range(len(names)):
+            domain = names[(dealt + attempt) % len(names)]
+            fields = domains[domain]["fields"]
+            fields[field] = kinds[dealt % len(kinds)]
+            if not ext.domain_problem({domain: domains[domain]}):
+                dealt += 1
+                break
+            del fields[field]
+    return domains
+
+
+def field_count(domains: dict[str, Any]) -> int:
+    return sum(len(spec["fields"]) for spec in domains.values())
