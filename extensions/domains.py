@@ -32,16 +32,15 @@ BUILT_IN_DOMAINS = frozenset(
 # Classes the generated modules of a domain import by name: a domain whose class would be called
 # so (`name` -> Name) would shadow it. Kept by hand for now; the colliding-names test of
 # tests/test_render.py names domains after the identifiers the generated code binds.
-IMPORTED_CLASSES = frozenset(
-    """
+_IMPORTED_CLASS_NAMES = """
     AbstractAsyncContextManager Action Annotated Any AsyncIterator Audit AuthClient Awaitable Buses
     Callable Collection Coroutine Database Decimal Delegate Direction Email ErrCode Error Event
     Final FieldErrors Iterator JSONBody JSONObject Kind Literal Load Mapping Money Name OrderBy
     Page ParamSpec Params Path Protocol Provide Quantity QueryResult Request Result Role Router Row
     Rule Seeded Self Sequence Services SkipValidation StrEnum Text Tran TypeVar UUID Unchanged
     UnsetType User
-    """.split()
-)
+"""
+IMPORTED_CLASSES = frozenset(_IMPORTED_CLASS_NAMES.split())
 
 # Longest domain and field names: generated lines must fit ruff's 100 columns even with the
 # longest package name (a store's import path holds the package once and the domain twice).
