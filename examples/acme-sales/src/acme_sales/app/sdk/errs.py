@@ -127,7 +127,9 @@ class FieldErrors:
         return NewUser(name=name, email=email)
 
     A refused field's value is a placeholder that must never reach anything: call `raise_if_any`
-    before building a value from the checked fields.
+    before using a value built from the checked fields. Generated domains check each field inside
+    the constructor call (`NewProduct(name=errors.check(...), ...)`) and raise before returning
+    the value, so that no variable is named after a field a team may call anything.
     """
 
     def __init__(self) -> None:

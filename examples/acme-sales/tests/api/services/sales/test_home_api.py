@@ -60,8 +60,8 @@ ORDERABLE = [
 ]
 
 
-def body(index: int = 0, **changes: Any) -> dict[str, Any]:
-    """A valid new home, varied by `index`."""
+def body(index: int = 0, /, **changes: Any) -> dict[str, Any]:
+    """A valid new home, varied by `index`; `changes` by JSON name (any field's)."""
     values = {field: samples[index % len(samples)] for field, samples in SAMPLES.items()}
     return {**values, **changes}
 

@@ -55,7 +55,7 @@ def audits(db_pool: asyncpg.Pool[asyncpg.Record]) -> auditbus.AuditBus:
 
 
 @pytest.fixture
-def homes(
+def bus(
     db_pool: asyncpg.Pool[asyncpg.Record], users: UserBus, audits: auditbus.AuditBus
 ) -> homebus.HomeBus:
     return homebus.HomeBus(HomeDB(db_pool), users, audit=audits)
@@ -70,44 +70,42 @@ def new_for(owner_id: uuid.UUID) -> homebus.NewHome:
     return models.to_bus_new_home(APP_NEW, owner_id=owner_id)
 
 
-async def test_create_then_query_by_id(homes: homebus.HomeBus, owner: User) -> None:
-    created = await homes.create(new_for(owner.id), actor_id=owner.id)
+async def test_create_then_query_by_id(bus: homebus.HomeBus, owner: User) -> None:
+    created = await bus.create(new_for(owner.id), actor_id=owner.id)
     assert created.user_id == owner.id
     assert created.date_created == created.date_updated
-    assert await homes.query_by_id(created.id) == created
+    assert await bus.query_by_id(created.id) == created
 
 
 async def test_the_owner_must_exist(
-    homes: homebus.HomeBus,
+    bus: homebus.HomeBus,
 ) -> None:
     with pytest.raises(homebus.OwnerNotFoundError):
-        await homes.create(new_for(uuid.uuid4()), actor_id=None)
+        await bus.create(new_for(uuid.uuid4()), actor_id=None)
 
 
-async def test_the_owner_must_be_enabled(
-    homes: homebus.HomeBus, users: UserBus, owner: User
-) -> None:
+async def test_the_owner_must_be_enabled(bus: homebus.HomeBus, users: UserBus, owner: User) -> None:
     await users.update(owner, UpdateUser(enabled=False), actor_id=None)
     with pytest.raises(homebus.OwnerDisabledError):
-        await homes.create(new_for(owner.id), actor_id=owner.id)
+        await bus.create(new_for(owner.id), actor_id=owner.id)
 
 
 async def test_an_empty_update_changes_only_the_update_time(
-    homes: homebus.HomeBus, owner: User
+    bus: homebus.HomeBus, owner: User
 ) -> None:
-    created = await homes.create(new_for(owner.id), actor_id=owner.id)
-    updated = await homes.update(created, homebus.UpdateHome(), actor_id=None)
+    created = await bus.create(new_for(owner.id), actor_id=owner.id)
+    updated = await bus.update(created, homebus.UpdateHome(), actor_id=None)
     assert updated.date_updated >= created.date_updated
-    assert await homes.query_by_id(created.id) == updated
+    assert await bus.query_by_id(created.id) == updated
 
 
-async def test_delete_then_not_found(homes: homebus.HomeBus, owner: User) -> None:
-    created = await homes.create(new_for(owner.id), actor_id=owner.id)
-    await homes.delete(created, actor_id=None)
+async def test_delete_then_not_found(bus: homebus.HomeBus, owner: User) -> None:
+    created = await bus.create(new_for(owner.id), actor_id=owner.id)
+    await bus.delete(created, actor_id=None)
     with pytest.raises(homebus.HomeNotFoundError):
-        await homes.query_by_id(created.id)
+        await bus.query_by_id(created.id)
     with pytest.raises(homebus.HomeNotFoundError):
-        await homes.delete(created, actor_id=None)
+        await bus.delete(created, actor_id=None)
 
 
 async def history(audits: auditbus.AuditBus, obj_id: uuid.UUID) -> list[auditbus.Audit]:
@@ -120,16 +118,16 @@ async def history(audits: auditbus.AuditBus, obj_id: uuid.UUID) -> list[auditbus
 
 
 async def test_each_change_is_audited_with_its_actor_and_values(
-    homes: homebus.HomeBus,
+    bus: homebus.HomeBus,
     audits: auditbus.AuditBus,
     users: UserBus,
     owner: User,
 ) -> None:
     admin = await users.create(new_user(0, Role.ADMIN), actor_id=None)
-    created = await homes.create(new_for(owner.id), actor_id=owner.id)
+    created = await bus.create(new_for(owner.id), actor_id=owner.id)
     update = models.to_bus_update_home(APP_UPDATE)
-    updated = await homes.update(created, update, actor_id=admin.id)
-    await homes.delete(updated, actor_id=None)
+    updated = await bus.update(created, update, actor_id=admin.id)
+    await bus.delete(updated, actor_id=None)
 
     rows = await history(audits, created.id)
     assert [(row.action, row.actor_id) for row in rows] == [
@@ -160,38 +158,36 @@ async def test_each_change_is_audited_with_its_actor_and_values(
 
 
 async def test_a_refused_change_leaves_no_audit_row(
-    homes: homebus.HomeBus, audits: auditbus.AuditBus, owner: User
+    bus: homebus.HomeBus, audits: auditbus.AuditBus, owner: User
 ) -> None:
-    created = await homes.create(new_for(owner.id), actor_id=owner.id)
-    await homes.delete(created, actor_id=owner.id)
+    created = await bus.create(new_for(owner.id), actor_id=owner.id)
+    await bus.delete(created, actor_id=owner.id)
     with pytest.raises(homebus.HomeNotFoundError):
-        await homes.update(created, models.to_bus_update_home(APP_UPDATE), actor_id=owner.id)
+        await bus.update(created, models.to_bus_update_home(APP_UPDATE), actor_id=owner.id)
     with pytest.raises(homebus.HomeNotFoundError):
-        await homes.delete(created, actor_id=owner.id)
+        await bus.delete(created, actor_id=owner.id)
     actions = [row.action for row in await history(audits, created.id)]
     assert actions == [auditbus.Action.CREATED, auditbus.Action.DELETED]
 
 
 async def test_deleting_the_owner_deletes_their_homes(
-    homes: homebus.HomeBus, users: UserBus, owner: User
+    bus: homebus.HomeBus, users: UserBus, owner: User
 ) -> None:
-    created = await homes.create(new_for(owner.id), actor_id=owner.id)
+    created = await bus.create(new_for(owner.id), actor_id=owner.id)
     await users.delete(owner, actor_id=None)
     with pytest.raises(homebus.HomeNotFoundError):
-        await homes.query_by_id(created.id)
+        await bus.query_by_id(created.id)
 
 
-async def test_the_view_names_the_owner(homes: homebus.HomeBus, owner: User) -> None:
-    created = await homes.create(new_for(owner.id), actor_id=owner.id)
-    [view] = await homes.query_views(
-        homebus.HomeFilter(), OrderBy("id", Direction.ASC), Page(1, 10)
-    )
+async def test_the_view_names_the_owner(bus: homebus.HomeBus, owner: User) -> None:
+    created = await bus.create(new_for(owner.id), actor_id=owner.id)
+    [view] = await bus.query_views(homebus.HomeFilter(), OrderBy("id", Direction.ASC), Page(1, 10))
     assert view.home == created
     assert view.user_name == owner.name
 
 
 async def test_work_in_a_rolled_back_transaction_leaves_nothing(
-    homes: homebus.HomeBus,
+    bus: homebus.HomeBus,
     owner: User,
     db_pool: asyncpg.Pool[asyncpg.Record],
     audits: auditbus.AuditBus,
@@ -199,8 +195,8 @@ async def test_work_in_a_rolled_back_transaction_leaves_nothing(
     async with db_pool.acquire() as conn:
         transaction = conn.transaction()
         await transaction.start()
-        created = await homes.with_querier(conn).create(new_for(owner.id), actor_id=owner.id)
+        created = await bus.with_querier(conn).create(new_for(owner.id), actor_id=owner.id)
         await transaction.rollback()
     with pytest.raises(homebus.HomeNotFoundError):
-        await homes.query_by_id(created.id)
+        await bus.query_by_id(created.id)
     assert await history(audits, created.id) == []  # the audit row went with it

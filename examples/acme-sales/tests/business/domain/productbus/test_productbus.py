@@ -51,7 +51,7 @@ def audits(db_pool: asyncpg.Pool[asyncpg.Record]) -> auditbus.AuditBus:
 
 
 @pytest.fixture
-def products(
+def bus(
     db_pool: asyncpg.Pool[asyncpg.Record], users: UserBus, audits: auditbus.AuditBus
 ) -> productbus.ProductBus:
     return productbus.ProductBus(ProductDB(db_pool), users, audit=audits)
@@ -66,44 +66,44 @@ def new_for(owner_id: uuid.UUID) -> productbus.NewProduct:
     return models.to_bus_new_product(APP_NEW, owner_id=owner_id)
 
 
-async def test_create_then_query_by_id(products: productbus.ProductBus, owner: User) -> None:
-    created = await products.create(new_for(owner.id), actor_id=owner.id)
+async def test_create_then_query_by_id(bus: productbus.ProductBus, owner: User) -> None:
+    created = await bus.create(new_for(owner.id), actor_id=owner.id)
     assert created.user_id == owner.id
     assert created.date_created == created.date_updated
-    assert await products.query_by_id(created.id) == created
+    assert await bus.query_by_id(created.id) == created
 
 
 async def test_the_owner_must_exist(
-    products: productbus.ProductBus,
+    bus: productbus.ProductBus,
 ) -> None:
     with pytest.raises(productbus.OwnerNotFoundError):
-        await products.create(new_for(uuid.uuid4()), actor_id=None)
+        await bus.create(new_for(uuid.uuid4()), actor_id=None)
 
 
 async def test_the_owner_must_be_enabled(
-    products: productbus.ProductBus, users: UserBus, owner: User
+    bus: productbus.ProductBus, users: UserBus, owner: User
 ) -> None:
     await users.update(owner, UpdateUser(enabled=False), actor_id=None)
     with pytest.raises(productbus.OwnerDisabledError):
-        await products.create(new_for(owner.id), actor_id=owner.id)
+        await bus.create(new_for(owner.id), actor_id=owner.id)
 
 
 async def test_an_empty_update_changes_only_the_update_time(
-    products: productbus.ProductBus, owner: User
+    bus: productbus.ProductBus, owner: User
 ) -> None:
-    created = await products.create(new_for(owner.id), actor_id=owner.id)
-    updated = await products.update(created, productbus.UpdateProduct(), actor_id=None)
+    created = await bus.create(new_for(owner.id), actor_id=owner.id)
+    updated = await bus.update(created, productbus.UpdateProduct(), actor_id=None)
     assert updated.date_updated >= created.date_updated
-    assert await products.query_by_id(created.id) == updated
+    assert await bus.query_by_id(created.id) == updated
 
 
-async def test_delete_then_not_found(products: productbus.ProductBus, owner: User) -> None:
-    created = await products.create(new_for(owner.id), actor_id=owner.id)
-    await products.delete(created, actor_id=None)
+async def test_delete_then_not_found(bus: productbus.ProductBus, owner: User) -> None:
+    created = await bus.create(new_for(owner.id), actor_id=owner.id)
+    await bus.delete(created, actor_id=None)
     with pytest.raises(productbus.ProductNotFoundError):
-        await products.query_by_id(created.id)
+        await bus.query_by_id(created.id)
     with pytest.raises(productbus.ProductNotFoundError):
-        await products.delete(created, actor_id=None)
+        await bus.delete(created, actor_id=None)
 
 
 async def history(audits: auditbus.AuditBus, obj_id: uuid.UUID) -> list[auditbus.Audit]:
@@ -116,16 +116,16 @@ async def history(audits: auditbus.AuditBus, obj_id: uuid.UUID) -> list[auditbus
 
 
 async def test_each_change_is_audited_with_its_actor_and_values(
-    products: productbus.ProductBus,
+    bus: productbus.ProductBus,
     audits: auditbus.AuditBus,
     users: UserBus,
     owner: User,
 ) -> None:
     admin = await users.create(new_user(0, Role.ADMIN), actor_id=None)
-    created = await products.create(new_for(owner.id), actor_id=owner.id)
+    created = await bus.create(new_for(owner.id), actor_id=owner.id)
     update = models.to_bus_update_product(APP_UPDATE)
-    updated = await products.update(created, update, actor_id=admin.id)
-    await products.delete(updated, actor_id=None)
+    updated = await bus.update(created, update, actor_id=admin.id)
+    await bus.delete(updated, actor_id=None)
 
     rows = await history(audits, created.id)
     assert [(row.action, row.actor_id) for row in rows] == [
@@ -152,30 +152,30 @@ async def test_each_change_is_audited_with_its_actor_and_values(
 
 
 async def test_a_refused_change_leaves_no_audit_row(
-    products: productbus.ProductBus, audits: auditbus.AuditBus, owner: User
+    bus: productbus.ProductBus, audits: auditbus.AuditBus, owner: User
 ) -> None:
-    created = await products.create(new_for(owner.id), actor_id=owner.id)
-    await products.delete(created, actor_id=owner.id)
+    created = await bus.create(new_for(owner.id), actor_id=owner.id)
+    await bus.delete(created, actor_id=owner.id)
     with pytest.raises(productbus.ProductNotFoundError):
-        await products.update(created, models.to_bus_update_product(APP_UPDATE), actor_id=owner.id)
+        await bus.update(created, models.to_bus_update_product(APP_UPDATE), actor_id=owner.id)
     with pytest.raises(productbus.ProductNotFoundError):
-        await products.delete(created, actor_id=owner.id)
+        await bus.delete(created, actor_id=owner.id)
     actions = [row.action for row in await history(audits, created.id)]
     assert actions == [auditbus.Action.CREATED, auditbus.Action.DELETED]
 
 
 async def test_deleting_the_owner_deletes_their_products(
-    products: productbus.ProductBus, users: UserBus, owner: User
+    bus: productbus.ProductBus, users: UserBus, owner: User
 ) -> None:
-    created = await products.create(new_for(owner.id), actor_id=owner.id)
+    created = await bus.create(new_for(owner.id), actor_id=owner.id)
     await users.delete(owner, actor_id=None)
     with pytest.raises(productbus.ProductNotFoundError):
-        await products.query_by_id(created.id)
+        await bus.query_by_id(created.id)
 
 
-async def test_the_view_names_the_owner(products: productbus.ProductBus, owner: User) -> None:
-    created = await products.create(new_for(owner.id), actor_id=owner.id)
-    [view] = await products.query_views(
+async def test_the_view_names_the_owner(bus: productbus.ProductBus, owner: User) -> None:
+    created = await bus.create(new_for(owner.id), actor_id=owner.id)
+    [view] = await bus.query_views(
         productbus.ProductFilter(), OrderBy("id", Direction.ASC), Page(1, 10)
     )
     assert view.product == created
@@ -183,7 +183,7 @@ async def test_the_view_names_the_owner(products: productbus.ProductBus, owner: 
 
 
 async def test_work_in_a_rolled_back_transaction_leaves_nothing(
-    products: productbus.ProductBus,
+    bus: productbus.ProductBus,
     owner: User,
     db_pool: asyncpg.Pool[asyncpg.Record],
     audits: auditbus.AuditBus,
@@ -191,8 +191,8 @@ async def test_work_in_a_rolled_back_transaction_leaves_nothing(
     async with db_pool.acquire() as conn:
         transaction = conn.transaction()
         await transaction.start()
-        created = await products.with_querier(conn).create(new_for(owner.id), actor_id=owner.id)
+        created = await bus.with_querier(conn).create(new_for(owner.id), actor_id=owner.id)
         await transaction.rollback()
     with pytest.raises(productbus.ProductNotFoundError):
-        await products.query_by_id(created.id)
+        await bus.query_by_id(created.id)
     assert await history(audits, created.id) == []  # the audit row went with it

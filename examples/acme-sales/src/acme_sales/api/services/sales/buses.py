@@ -31,17 +31,16 @@ class Buses:
 
 def build(db: sqldb.Querier) -> Buses:
     audits = auditbus.AuditBus(auditdb.AuditDB(db))
-    # Cross-domain event handlers are registered on it here, once (business.sdk.delegate).
+    # Cross-domain event handlers are registered on it below, once (business.sdk.delegate).
     delegate = Delegate()
     users = userbus.UserBus(userdb.UserDB(db), audit=audits, delegate=delegate)
-    products = productbus.ProductBus(productdb.ProductDB(db), users, audit=audits)
-    delegate.register(userbus.DOMAIN, userbus.ACTION_DELETED, products.on_user_deleted)
-    homes = homebus.HomeBus(homedb.HomeDB(db), users, audit=audits)
-    delegate.register(userbus.DOMAIN, userbus.ACTION_DELETED, homes.on_user_deleted)
-    return Buses(
+    buses = Buses(
         delegate=delegate,
         audits=audits,
         users=users,
-        products=products,
-        homes=homes,
+        products=productbus.ProductBus(productdb.ProductDB(db), users, audit=audits),
+        homes=homebus.HomeBus(homedb.HomeDB(db), users, audit=audits),
     )
+    delegate.register(userbus.DOMAIN, userbus.ACTION_DELETED, buses.products.on_user_deleted)
+    delegate.register(userbus.DOMAIN, userbus.ACTION_DELETED, buses.homes.on_user_deleted)
+    return buses

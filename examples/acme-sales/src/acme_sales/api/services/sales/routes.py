@@ -29,12 +29,12 @@ def mount(
         checkapp.routes(build=build, check_ready=check_ready, log=log),
         userapp.routes(users=buses.users, auth=auth),
         auditapp.routes(audits=buses.audits, auth=auth),
-        productapp.routes(products=buses.products, auth=auth),
-        homeapp.routes(homes=buses.homes, auth=auth),
+        productapp.routes(bus=buses.products, auth=auth),
+        homeapp.routes(bus=buses.homes, auth=auth),
         tranapp.routes(
             db=db,
             users=buses.users,
-            products=buses.products,
+            bus=buses.products,
             auth=auth,
         ),
     ]

@@ -74,65 +74,59 @@ class UpdateHome(msgspec.Struct, frozen=True, rename="camel", forbid_unknown_fie
     country: COUNTRY_INPUT | UnsetType = UNSET
 
 
-def to_app_home(home: homebus.Home) -> Home:
+# The converters below hold the domain's values in attributes and keyword arguments only, never
+# in variables named after fields, so a field may be called anything (`errors`, `app`, `str`).
+
+
+def to_app_home(item: homebus.Home) -> Home:
     return Home(
-        id=home.id,
-        user_id=home.user_id,
-        type=home.type.value,
-        address1=home.address1.value,
-        address2=None if home.address2 is None else home.address2.value,
-        zip_code=home.zip_code.value,
-        city=home.city.value,
-        state=home.state.value,
-        country=home.country.value,
-        date_created=home.date_created,
-        date_updated=home.date_updated,
+        id=item.id,
+        user_id=item.user_id,
+        type=item.type.value,
+        address1=item.address1.value,
+        address2=None if item.address2 is None else item.address2.value,
+        zip_code=item.zip_code.value,
+        city=item.city.value,
+        state=item.state.value,
+        country=item.country.value,
+        date_created=item.date_created,
+        date_updated=item.date_updated,
     )
 
 
 def to_app_home_view(view: homebus.HomeView) -> HomeView:
-    home = msgspec.structs.asdict(to_app_home(view.home))
-    return HomeView(**home, user_name=view.user_name.value)
+    fields = msgspec.structs.asdict(to_app_home(view.home))
+    return HomeView(**fields, user_name=view.user_name.value)
 
 
 def to_bus_new_home(app: NewHome, owner_id: UUID) -> homebus.NewHome:
+    """A refused field makes `raise_if_any` raise before `new` is used."""
     errors = FieldErrors()
-    type_ = errors.check("type", homebus.HomeType.parse, app.type)
-    address1 = errors.check("address1", Text.parse, app.address1)
-    address2 = errors.check("address2", nullable(Text.parse), app.address2)
-    zip_code = errors.check("zipCode", Text.parse, app.zip_code)
-    city = errors.check("city", Text.parse, app.city)
-    state = errors.check("state", Text.parse, app.state)
-    country = errors.check("country", Text.parse, app.country)
-    errors.raise_if_any()
-    return homebus.NewHome(
+    new = homebus.NewHome(
         user_id=owner_id,
-        type=type_,
-        address1=address1,
-        address2=address2,
-        zip_code=zip_code,
-        city=city,
-        state=state,
-        country=country,
+        type=errors.check("type", homebus.HomeTypeChoice.parse, app.type),
+        address1=errors.check("address1", Text.parse, app.address1),
+        address2=errors.check("address2", nullable(Text.parse), app.address2),
+        zip_code=errors.check("zipCode", Text.parse, app.zip_code),
+        city=errors.check("city", Text.parse, app.city),
+        state=errors.check("state", Text.parse, app.state),
+        country=errors.check("country", Text.parse, app.country),
     )
+    errors.raise_if_any()
+    return new
 
 
 def to_bus_update_home(app: UpdateHome) -> homebus.UpdateHome:
+    """A refused field makes `raise_if_any` raise before `update` is used."""
     errors = FieldErrors()
-    type_ = errors.check_update("type", homebus.HomeType.parse, app.type)
-    address1 = errors.check_update("address1", Text.parse, app.address1)
-    address2 = errors.check_update("address2", nullable(Text.parse), app.address2)
-    zip_code = errors.check_update("zipCode", Text.parse, app.zip_code)
-    city = errors.check_update("city", Text.parse, app.city)
-    state = errors.check_update("state", Text.parse, app.state)
-    country = errors.check_update("country", Text.parse, app.country)
-    errors.raise_if_any()
-    return homebus.UpdateHome(
-        type=type_,
-        address1=address1,
-        address2=address2,
-        zip_code=zip_code,
-        city=city,
-        state=state,
-        country=country,
+    update = homebus.UpdateHome(
+        type=errors.check_update("type", homebus.HomeTypeChoice.parse, app.type),
+        address1=errors.check_update("address1", Text.parse, app.address1),
+        address2=errors.check_update("address2", nullable(Text.parse), app.address2),
+        zip_code=errors.check_update("zipCode", Text.parse, app.zip_code),
+        city=errors.check_update("city", Text.parse, app.city),
+        state=errors.check_update("state", Text.parse, app.state),
+        country=errors.check_update("country", Text.parse, app.country),
     )
+    errors.raise_if_any()
+    return update

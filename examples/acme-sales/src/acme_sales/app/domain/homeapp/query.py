@@ -41,8 +41,10 @@ def to_bus_query(
     page: Annotated[str | None, apidoc.query("page", apidoc.PAGE)] = None,
     rows: Annotated[str | None, apidoc.query("rows", apidoc.ROWS)] = None,
     order_by: Annotated[str | None, apidoc.query("orderBy", apidoc.order_by(ORDER_FIELDS))] = None,
-    id_param: Annotated[str | None, apidoc.query("homeId", apidoc.UUID)] = None,
-    user_id_param: Annotated[str | None, apidoc.query("userId", apidoc.UUID)] = None,
+    id_filter: Annotated[str | None, apidoc.query("homeId", apidoc.UUID)] = None,
+    owner_filter: Annotated[str | None, apidoc.query("userId", apidoc.UUID)] = None,
+    created_from: Annotated[str | None, apidoc.query("startCreatedDate", apidoc.TIMESTAMP)] = None,
+    created_to: Annotated[str | None, apidoc.query("endCreatedDate", apidoc.TIMESTAMP)] = None,
     type_param: Annotated[
         str | None, apidoc.query("type", apidoc.choice(["CONDO", "SINGLE FAMILY"]))
     ] = None,
@@ -52,39 +54,35 @@ def to_bus_query(
     city_param: Annotated[str | None, apidoc.query("city", apidoc.TEXT)] = None,
     state_param: Annotated[str | None, apidoc.query("state", apidoc.TEXT)] = None,
     country_param: Annotated[str | None, apidoc.query("country", apidoc.TEXT)] = None,
-    start_param: Annotated[str | None, apidoc.query("startCreatedDate", apidoc.TIMESTAMP)] = None,
-    end_param: Annotated[str | None, apidoc.query("endCreatedDate", apidoc.TIMESTAMP)] = None,
 ) -> HomeQuery:
-    """Parse the query string; absent or empty parameters mean "no condition"."""
+    """Parse the query string; absent or empty parameters mean "no condition".
+
+    A field's parameter is `<field>_param`, a name none of the others has; its value goes
+    straight into the filter, so no variable is named after a field. The page is built once every
+    parameter is known to be valid (Page checks its numbers).
+    """
     errors = FieldErrors()
     number = errors.check("page", lambda raw: Page.parse(raw, None).number, page)
     per_page = errors.check("rows", lambda raw: Page.parse(None, raw).rows, rows)
     order = errors.check("orderBy", _parse_order, order_by)
-    id_ = errors.check("homeId", params.optional(params.uuid), id_param)
-    user_id = errors.check("userId", params.optional(params.uuid), user_id_param)
-    type_ = errors.check("type", params.optional(_type), type_param)
-    address1 = address1_param or None
-    address2 = address2_param or None
-    zip_code = zip_code_param or None
-    city = city_param or None
-    state = state_param or None
-    country = country_param or None
-    start = errors.check("startCreatedDate", params.optional(params.timestamp), start_param)
-    end = errors.check("endCreatedDate", params.optional(params.timestamp), end_param)
-    errors.raise_if_any()
     query_filter = homebus.HomeFilter(
-        id=id_,
-        user_id=user_id,
-        type=type_,
-        address1=address1,
-        address2=address2,
-        zip_code=zip_code,
-        city=city,
-        state=state,
-        country=country,
-        start_created_date=start,
-        end_created_date=end,
+        id=errors.check("homeId", params.optional(params.uuid), id_filter),
+        user_id=errors.check("userId", params.optional(params.uuid), owner_filter),
+        type=errors.check("type", params.optional(_type_from_query), type_param),
+        address1=address1_param or None,
+        address2=address2_param or None,
+        zip_code=zip_code_param or None,
+        city=city_param or None,
+        state=state_param or None,
+        country=country_param or None,
+        start_created_date=errors.check(
+            "startCreatedDate", params.optional(params.timestamp), created_from
+        ),
+        end_created_date=errors.check(
+            "endCreatedDate", params.optional(params.timestamp), created_to
+        ),
     )
+    errors.raise_if_any()
     return HomeQuery(filter=query_filter, order_by=order, page=Page(number, per_page))
 
 
@@ -93,5 +91,5 @@ def _parse_order(raw: str | None) -> order.OrderBy:
     return order.OrderBy(ORDER_FIELDS[parsed.field], parsed.direction)
 
 
-def _type(raw: str) -> homebus.HomeType:
-    return homebus.HomeType.parse(raw)
+def _type_from_query(raw: str) -> homebus.HomeTypeChoice:
+    return homebus.HomeTypeChoice.parse(raw)

@@ -35,11 +35,11 @@ QUERY = {"q": Provide(query.to_bus_query, sync_to_thread=False)}
 Parsed = SkipValidation[query.HomeQuery]
 
 
-def routes(*, homes: homebus.HomeBus, auth: AuthClient) -> Router:
+def routes(*, bus: homebus.HomeBus, auth: AuthClient) -> Router:
     in_path = mid.Loader(
         path_param="home_id",
-        load=_loader(homes),
-        owner_id=lambda home: home.user_id,
+        load=_loader(bus),
+        owner_id=lambda item: item.user_id,
     )
     authenticated = mid.authenticate(auth)
     any_role = mid.authorize(auth, Rule.ANY)
@@ -56,10 +56,10 @@ def routes(*, homes: homebus.HomeBus, auth: AuthClient) -> Router:
     )
     async def query_homes(q: Parsed) -> QueryResult[models.Home]:
         found, total = await asyncio.gather(
-            homes.query(q.filter, q.order_by, q.page), homes.count(q.filter)
+            bus.query(q.filter, q.order_by, q.page), bus.count(q.filter)
         )
         return QueryResult(
-            items=[models.to_app_home(home) for home in found],
+            items=[models.to_app_home(item) for item in found],
             total=total,
             page=q.page.number,
             rows_per_page=q.page.rows,
@@ -84,10 +84,10 @@ def routes(*, homes: homebus.HomeBus, auth: AuthClient) -> Router:
         caller_id = mid.auth_info(request).user_id
         new = models.to_bus_new_home(data, owner_id=caller_id)
         try:
-            home = await homes.create(new, actor_id=caller_id)
+            item = await bus.create(new, actor_id=caller_id)
         except (homebus.OwnerNotFoundError, homebus.OwnerDisabledError) as err:
             raise errs.Error(errs.ErrCode.FAILED_PRECONDITION, str(err)) from err
-        return models.to_app_home(home)
+        return models.to_app_home(item)
 
     @patch(
         ITEM,
@@ -99,8 +99,8 @@ def routes(*, homes: homebus.HomeBus, auth: AuthClient) -> Router:
         request: AnyRequest, home_id: mid.IdInPath, data: JSONBody[models.UpdateHome]
     ) -> models.Home:
         update = models.to_bus_update_home(data)
-        home = mid.loaded(request, homebus.Home)
-        updated = await homes.update(home, update, actor_id=mid.auth_info(request).user_id)
+        item = mid.loaded(request, homebus.Home)
+        updated = await bus.update(item, update, actor_id=mid.auth_info(request).user_id)
         return models.to_app_home(updated)
 
     @delete(
@@ -110,7 +110,7 @@ def routes(*, homes: homebus.HomeBus, auth: AuthClient) -> Router:
         responses=apidoc.errors(400, 401, 403, 404),
     )
     async def delete_home(request: AnyRequest, home_id: mid.IdInPath) -> None:
-        await homes.delete(
+        await bus.delete(
             mid.loaded(request, homebus.Home),
             actor_id=mid.auth_info(request).user_id,
         )
@@ -126,7 +126,7 @@ def routes(*, homes: homebus.HomeBus, auth: AuthClient) -> Router:
         q: Parsed,
     ) -> QueryResult[models.HomeView]:
         found, total = await asyncio.gather(
-            homes.query_views(q.filter, q.order_by, q.page), homes.count(q.filter)
+            bus.query_views(q.filter, q.order_by, q.page), bus.count(q.filter)
         )
         return QueryResult(
             items=[models.to_app_home_view(view) for view in found],
@@ -151,11 +151,11 @@ def routes(*, homes: homebus.HomeBus, auth: AuthClient) -> Router:
 
 
 def _loader(
-    homes: homebus.HomeBus,
+    bus: homebus.HomeBus,
 ) -> "mid.LoadResource[homebus.Home]":
     async def load(home_id: UUID) -> homebus.Home:
         try:
-            return await homes.query_by_id(home_id)
+            return await bus.query_by_id(home_id)
         except homebus.HomeNotFoundError as err:
             raise errs.Error(errs.ErrCode.NOT_FOUND, "home not found") from err
 

@@ -60,45 +60,47 @@ class UpdateProduct(msgspec.Struct, frozen=True, rename="camel", forbid_unknown_
     quantity: QUANTITY_INPUT | UnsetType = UNSET
 
 
-def to_app_product(product: productbus.Product) -> Product:
+# The converters below hold the domain's values in attributes and keyword arguments only, never
+# in variables named after fields, so a field may be called anything (`errors`, `app`, `str`).
+
+
+def to_app_product(item: productbus.Product) -> Product:
     return Product(
-        id=product.id,
-        user_id=product.user_id,
-        name=product.name.value,
-        cost=product.cost.value,
-        quantity=product.quantity.value,
-        date_created=product.date_created,
-        date_updated=product.date_updated,
+        id=item.id,
+        user_id=item.user_id,
+        name=item.name.value,
+        cost=item.cost.value,
+        quantity=item.quantity.value,
+        date_created=item.date_created,
+        date_updated=item.date_updated,
     )
 
 
 def to_app_product_view(view: productbus.ProductView) -> ProductView:
-    product = msgspec.structs.asdict(to_app_product(view.product))
-    return ProductView(**product, user_name=view.user_name.value)
+    fields = msgspec.structs.asdict(to_app_product(view.product))
+    return ProductView(**fields, user_name=view.user_name.value)
 
 
 def to_bus_new_product(app: NewProduct, owner_id: UUID) -> productbus.NewProduct:
+    """A refused field makes `raise_if_any` raise before `new` is used."""
     errors = FieldErrors()
-    name = errors.check("name", Name.parse, app.name)
-    cost = errors.check("cost", Money.parse, app.cost)
-    quantity = errors.check("quantity", Quantity.parse, app.quantity)
-    errors.raise_if_any()
-    return productbus.NewProduct(
+    new = productbus.NewProduct(
         user_id=owner_id,
-        name=name,
-        cost=cost,
-        quantity=quantity,
+        name=errors.check("name", Name.parse, app.name),
+        cost=errors.check("cost", Money.parse, app.cost),
+        quantity=errors.check("quantity", Quantity.parse, app.quantity),
     )
+    errors.raise_if_any()
+    return new
 
 
 def to_bus_update_product(app: UpdateProduct) -> productbus.UpdateProduct:
+    """A refused field makes `raise_if_any` raise before `update` is used."""
     errors = FieldErrors()
-    name = errors.check_update("name", Name.parse, app.name)
-    cost = errors.check_update("cost", Money.parse, app.cost)
-    quantity = errors.check_update("quantity", Quantity.parse, app.quantity)
-    errors.raise_if_any()
-    return productbus.UpdateProduct(
-        name=name,
-        cost=cost,
-        quantity=quantity,
+    update = productbus.UpdateProduct(
+        name=errors.check_update("name", Name.parse, app.name),
+        cost=errors.check_update("cost", Money.parse, app.cost),
+        quantity=errors.check_update("quantity", Quantity.parse, app.quantity),
     )
+    errors.raise_if_any()
+    return update

@@ -41,36 +41,38 @@ def to_bus_query(
     page: Annotated[str | None, apidoc.query("page", apidoc.PAGE)] = None,
     rows: Annotated[str | None, apidoc.query("rows", apidoc.ROWS)] = None,
     order_by: Annotated[str | None, apidoc.query("orderBy", apidoc.order_by(ORDER_FIELDS))] = None,
-    id_param: Annotated[str | None, apidoc.query("productId", apidoc.UUID)] = None,
-    user_id_param: Annotated[str | None, apidoc.query("userId", apidoc.UUID)] = None,
+    id_filter: Annotated[str | None, apidoc.query("productId", apidoc.UUID)] = None,
+    owner_filter: Annotated[str | None, apidoc.query("userId", apidoc.UUID)] = None,
+    created_from: Annotated[str | None, apidoc.query("startCreatedDate", apidoc.TIMESTAMP)] = None,
+    created_to: Annotated[str | None, apidoc.query("endCreatedDate", apidoc.TIMESTAMP)] = None,
     name_param: Annotated[str | None, apidoc.query("name", apidoc.TEXT)] = None,
     cost_param: Annotated[str | None, apidoc.query("cost", apidoc.MONEY)] = None,
     quantity_param: Annotated[str | None, apidoc.query("quantity", apidoc.QUANTITY)] = None,
-    start_param: Annotated[str | None, apidoc.query("startCreatedDate", apidoc.TIMESTAMP)] = None,
-    end_param: Annotated[str | None, apidoc.query("endCreatedDate", apidoc.TIMESTAMP)] = None,
 ) -> ProductQuery:
-    """Parse the query string; absent or empty parameters mean "no condition"."""
+    """Parse the query string; absent or empty parameters mean "no condition".
+
+    A field's parameter is `<field>_param`, a name none of the others has; its value goes
+    straight into the filter, so no variable is named after a field. The page is built once every
+    parameter is known to be valid (Page checks its numbers).
+    """
     errors = FieldErrors()
     number = errors.check("page", lambda raw: Page.parse(raw, None).number, page)
     per_page = errors.check("rows", lambda raw: Page.parse(None, raw).rows, rows)
     order = errors.check("orderBy", _parse_order, order_by)
-    id_ = errors.check("productId", params.optional(params.uuid), id_param)
-    user_id = errors.check("userId", params.optional(params.uuid), user_id_param)
-    name = name_param or None
-    cost = errors.check("cost", params.optional(_cost), cost_param)
-    quantity = errors.check("quantity", params.optional(_quantity), quantity_param)
-    start = errors.check("startCreatedDate", params.optional(params.timestamp), start_param)
-    end = errors.check("endCreatedDate", params.optional(params.timestamp), end_param)
-    errors.raise_if_any()
     query_filter = productbus.ProductFilter(
-        id=id_,
-        user_id=user_id,
-        name=name,
-        cost=cost,
-        quantity=quantity,
-        start_created_date=start,
-        end_created_date=end,
+        id=errors.check("productId", params.optional(params.uuid), id_filter),
+        user_id=errors.check("userId", params.optional(params.uuid), owner_filter),
+        name=name_param or None,
+        cost=errors.check("cost", params.optional(_cost_from_query), cost_param),
+        quantity=errors.check("quantity", params.optional(_quantity_from_query), quantity_param),
+        start_created_date=errors.check(
+            "startCreatedDate", params.optional(params.timestamp), created_from
+        ),
+        end_created_date=errors.check(
+            "endCreatedDate", params.optional(params.timestamp), created_to
+        ),
     )
+    errors.raise_if_any()
     return ProductQuery(filter=query_filter, order_by=order, page=Page(number, per_page))
 
 
@@ -79,9 +81,9 @@ def _parse_order(raw: str | None) -> order.OrderBy:
     return order.OrderBy(ORDER_FIELDS[parsed.field], parsed.direction)
 
 
-def _cost(raw: str) -> Money:
+def _cost_from_query(raw: str) -> Money:
     return Money.parse(raw)
 
 
-def _quantity(raw: str) -> Quantity:
+def _quantity_from_query(raw: str) -> Quantity:
     return Quantity.parse(params.integer(raw))

@@ -35,11 +35,11 @@ QUERY = {"q": Provide(query.to_bus_query, sync_to_thread=False)}
 Parsed = SkipValidation[query.ProductQuery]
 
 
-def routes(*, products: productbus.ProductBus, auth: AuthClient) -> Router:
+def routes(*, bus: productbus.ProductBus, auth: AuthClient) -> Router:
     in_path = mid.Loader(
         path_param="product_id",
-        load=_loader(products),
-        owner_id=lambda product: product.user_id,
+        load=_loader(bus),
+        owner_id=lambda item: item.user_id,
     )
     authenticated = mid.authenticate(auth)
     any_role = mid.authorize(auth, Rule.ANY)
@@ -56,10 +56,10 @@ def routes(*, products: productbus.ProductBus, auth: AuthClient) -> Router:
     )
     async def query_products(q: Parsed) -> QueryResult[models.Product]:
         found, total = await asyncio.gather(
-            products.query(q.filter, q.order_by, q.page), products.count(q.filter)
+            bus.query(q.filter, q.order_by, q.page), bus.count(q.filter)
         )
         return QueryResult(
-            items=[models.to_app_product(product) for product in found],
+            items=[models.to_app_product(item) for item in found],
             total=total,
             page=q.page.number,
             rows_per_page=q.page.rows,
@@ -86,10 +86,10 @@ def routes(*, products: productbus.ProductBus, auth: AuthClient) -> Router:
         caller_id = mid.auth_info(request).user_id
         new = models.to_bus_new_product(data, owner_id=caller_id)
         try:
-            product = await products.create(new, actor_id=caller_id)
+            item = await bus.create(new, actor_id=caller_id)
         except (productbus.OwnerNotFoundError, productbus.OwnerDisabledError) as err:
             raise errs.Error(errs.ErrCode.FAILED_PRECONDITION, str(err)) from err
-        return models.to_app_product(product)
+        return models.to_app_product(item)
 
     @patch(
         ITEM,
@@ -101,8 +101,8 @@ def routes(*, products: productbus.ProductBus, auth: AuthClient) -> Router:
         request: AnyRequest, product_id: mid.IdInPath, data: JSONBody[models.UpdateProduct]
     ) -> models.Product:
         update = models.to_bus_update_product(data)
-        product = mid.loaded(request, productbus.Product)
-        updated = await products.update(product, update, actor_id=mid.auth_info(request).user_id)
+        item = mid.loaded(request, productbus.Product)
+        updated = await bus.update(item, update, actor_id=mid.auth_info(request).user_id)
         return models.to_app_product(updated)
 
     @delete(
@@ -112,7 +112,7 @@ def routes(*, products: productbus.ProductBus, auth: AuthClient) -> Router:
         responses=apidoc.errors(400, 401, 403, 404),
     )
     async def delete_product(request: AnyRequest, product_id: mid.IdInPath) -> None:
-        await products.delete(
+        await bus.delete(
             mid.loaded(request, productbus.Product),
             actor_id=mid.auth_info(request).user_id,
         )
@@ -128,7 +128,7 @@ def routes(*, products: productbus.ProductBus, auth: AuthClient) -> Router:
         q: Parsed,
     ) -> QueryResult[models.ProductView]:
         found, total = await asyncio.gather(
-            products.query_views(q.filter, q.order_by, q.page), products.count(q.filter)
+            bus.query_views(q.filter, q.order_by, q.page), bus.count(q.filter)
         )
         return QueryResult(
             items=[models.to_app_product_view(view) for view in found],
@@ -153,11 +153,11 @@ def routes(*, products: productbus.ProductBus, auth: AuthClient) -> Router:
 
 
 def _loader(
-    products: productbus.ProductBus,
+    bus: productbus.ProductBus,
 ) -> "mid.LoadResource[productbus.Product]":
     async def load(product_id: UUID) -> productbus.Product:
         try:
-            return await products.query_by_id(product_id)
+            return await bus.query_by_id(product_id)
         except productbus.ProductNotFoundError as err:
             raise errs.Error(errs.ErrCode.NOT_FOUND, "product not found") from err
 

@@ -39,7 +39,7 @@ def routes(
     *,
     db: Database,
     users: userbus.UserBus,
-    products: productbus.ProductBus,
+    bus: productbus.ProductBus,
     auth: AuthClient,
 ) -> Router:
     authenticated = mid.authenticate(auth)
@@ -64,10 +64,10 @@ def routes(
                 new = productmodels.to_bus_new_product(data.product, owner_id=user.id)
             except errs.Error as err:
                 raise _prefixed("product", err) from err
-            product = await products.with_querier(conn).create(new, actor_id=actor_id)
+            item = await bus.with_querier(conn).create(new, actor_id=actor_id)
         return Tran(
             user=usermodels.to_app_user(user),
-            product=productmodels.to_app_product(product),
+            product=productmodels.to_app_product(item),
         )
 
     return Router(

@@ -15,7 +15,7 @@ from acme_sales.business.domain.homebus.bus import (
 from acme_sales.business.domain.homebus.filter import HomeFilter
 from acme_sales.business.domain.homebus.model import (
     Home,
-    HomeType,
+    HomeTypeChoice,
     HomeView,
     NewHome,
     UpdateHome,
@@ -27,7 +27,7 @@ __all__ = [
     "HomeFilter",
     "HomeNotFoundError",
     "HomeStorer",
-    "HomeType",
+    "HomeTypeChoice",
     "HomeView",
     "NewHome",
     "OwnerDisabledError",

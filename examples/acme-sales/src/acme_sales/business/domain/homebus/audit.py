@@ -11,20 +11,20 @@ from acme_sales.business.sdk.unchanged import UNCHANGED
 DOMAIN: Final = "home"
 
 
-def audit_name(home: Home) -> str:
+def audit_name(item: Home) -> str:
     """What a person calls the home (`obj_name`), as it is at the change."""
-    return home.address1.value
+    return item.address1.value
 
 
-def created_data(home: Home) -> JSONObject:
+def created_data(item: Home) -> JSONObject:
     return {
-        "type": home.type.value,
-        "address1": home.address1.value,
-        "address2": None if home.address2 is None else home.address2.value,
-        "zipCode": home.zip_code.value,
-        "city": home.city.value,
-        "state": home.state.value,
-        "country": home.country.value,
+        "type": item.type.value,
+        "address1": item.address1.value,
+        "address2": None if item.address2 is None else item.address2.value,
+        "zipCode": item.zip_code.value,
+        "city": item.city.value,
+        "state": item.state.value,
+        "country": item.country.value,
     }
 
 

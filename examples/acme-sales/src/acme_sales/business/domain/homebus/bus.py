@@ -61,11 +61,11 @@ class HomeStorer(Protocol):
         """A transaction on this store's database for the block, yielding its querier."""
         ...
 
-    async def create(self, home: Home) -> None: ...
+    async def create(self, item: Home) -> None: ...
 
-    async def update(self, home: Home) -> None: ...
+    async def update(self, item: Home) -> None: ...
 
-    async def delete(self, home: Home) -> None: ...
+    async def delete(self, item: Home) -> None: ...
 
     async def query(
         self, query_filter: HomeFilter, order_by: OrderBy, page: Page
@@ -121,7 +121,7 @@ class HomeBus:
         if not owner.enabled:
             raise OwnerDisabledError
         now = self._clock()
-        home = Home(
+        item = Home(
             id=uuid4(),
             user_id=new.user_id,
             type=new.type,
@@ -135,24 +135,24 @@ class HomeBus:
             date_updated=now,
         )
         async with self._change() as bus:
-            await bus._storer.create(home)
-            await bus._record(home, auditbus.Action.CREATED, actor_id, created_data(home))
-        return home
+            await bus._storer.create(item)
+            await bus._record(item, auditbus.Action.CREATED, actor_id, created_data(item))
+        return item
 
-    async def update(self, home: Home, update: UpdateHome, *, actor_id: UUID | None) -> Home:
+    async def update(self, item: Home, update: UpdateHome, *, actor_id: UUID | None) -> Home:
         """Apply the fields `update` gives; the others keep their values.
 
         `actor_id` is who is changing it, for the audit; None for a system action.
         """
         updated = dataclasses.replace(
-            home,
-            type=resolve(update.type, home.type),
-            address1=resolve(update.address1, home.address1),
-            address2=resolve(update.address2, home.address2),
-            zip_code=resolve(update.zip_code, home.zip_code),
-            city=resolve(update.city, home.city),
-            state=resolve(update.state, home.state),
-            country=resolve(update.country, home.country),
+            item,
+            type=resolve(update.type, item.type),
+            address1=resolve(update.address1, item.address1),
+            address2=resolve(update.address2, item.address2),
+            zip_code=resolve(update.zip_code, item.zip_code),
+            city=resolve(update.city, item.city),
+            state=resolve(update.state, item.state),
+            country=resolve(update.country, item.country),
             date_updated=self._clock(),
         )
         async with self._change() as bus:
@@ -160,11 +160,11 @@ class HomeBus:
             await bus._record(updated, auditbus.Action.UPDATED, actor_id, updated_data(update))
         return updated
 
-    async def delete(self, home: Home, *, actor_id: UUID | None) -> None:
+    async def delete(self, item: Home, *, actor_id: UUID | None) -> None:
         """`actor_id` is who is deleting it, for the audit; None for a system action."""
         async with self._change() as bus:
-            await bus._storer.delete(home)
-            await bus._record(home, auditbus.Action.DELETED, actor_id, None)
+            await bus._storer.delete(item)
+            await bus._record(item, auditbus.Action.DELETED, actor_id, None)
 
     async def query(self, query_filter: HomeFilter, order_by: OrderBy, page: Page) -> list[Home]:
         return await self._storer.query(query_filter, order_by, page)
@@ -189,7 +189,7 @@ class HomeBus:
 
     async def _record(
         self,
-        home: Home,
+        item: Home,
         action: auditbus.Action,
         actor_id: UUID | None,
         data: auditbus.JSONObject | None,
@@ -198,9 +198,9 @@ class HomeBus:
             return
         await self._audit.create(
             auditbus.NewAudit(
-                obj_id=home.id,
+                obj_id=item.id,
                 obj_domain=DOMAIN,
-                obj_name=audit_name(home),
+                obj_name=audit_name(item),
                 actor_id=actor_id,
                 action=action,
                 data=data,

@@ -5,7 +5,7 @@ from datetime import datetime
 from uuid import UUID
 
 from acme_sales.business.domain.homebus.model import (
-    HomeType,
+    HomeTypeChoice,
 )
 
 
@@ -13,7 +13,7 @@ from acme_sales.business.domain.homebus.model import (
 class HomeFilter:
     id: UUID | None = None
     user_id: UUID | None = None  # the owner
-    type: HomeType | None = None
+    type: HomeTypeChoice | None = None
     address1: str | None = None  # part of it, in any case
     address2: str | None = None  # part of it, in any case
     zip_code: str | None = None  # part of it, in any case

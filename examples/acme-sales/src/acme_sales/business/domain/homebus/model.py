@@ -13,12 +13,12 @@ from acme_sales.business.types import (
 from acme_sales.business.types.choice import parse_choice
 
 
-class HomeType(StrEnum):
+class HomeTypeChoice(StrEnum):
     SINGLE_FAMILY = "SINGLE FAMILY"
     CONDO = "CONDO"
 
     @classmethod
-    def parse(cls, raw: str) -> "HomeType":
+    def parse(cls, raw: str) -> "HomeTypeChoice":
         return parse_choice(cls, raw)
 
 
@@ -26,7 +26,7 @@ class HomeType(StrEnum):
 class Home:
     id: UUID
     user_id: UUID  # the owner
-    type: HomeType
+    type: HomeTypeChoice
     address1: Text
     address2: Text | None
     zip_code: Text
@@ -40,7 +40,7 @@ class Home:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class NewHome:
     user_id: UUID  # the owner: the authenticated caller, never the request body
-    type: HomeType
+    type: HomeTypeChoice
     address1: Text
     address2: Text | None = None
     zip_code: Text
@@ -53,7 +53,7 @@ class NewHome:
 class UpdateHome:
     """The changes to make: UNCHANGED (left out) keeps a value; None clears an optional one."""
 
-    type: HomeType | Unchanged = UNCHANGED
+    type: HomeTypeChoice | Unchanged = UNCHANGED
     address1: Text | Unchanged = UNCHANGED
     address2: Text | Unchanged | None = UNCHANGED
     zip_code: Text | Unchanged = UNCHANGED

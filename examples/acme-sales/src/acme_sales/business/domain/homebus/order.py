@@ -1,8 +1,10 @@
-"""The fields homes can be ordered by; the store maps each to a column."""
+"""The fields homes can be ordered by; the store maps each to a column.
+
+One constant per field, named after it in capitals: the module holds nothing else, so a field
+may be called anything.
+"""
 
 from typing import Final
-
-from acme_sales.business.sdk.order import Direction, OrderBy
 
 ID: Final = "id"
 USER_ID: Final = "user_id"
@@ -14,18 +16,3 @@ CITY: Final = "city"
 STATE: Final = "state"
 COUNTRY: Final = "country"
 DATE_CREATED: Final = "date_created"
-
-# What `business.sdk.order.parse` is given as `allowed`.
-FIELDS: Final = (
-    ID,
-    USER_ID,
-    TYPE,
-    ADDRESS1,
-    ADDRESS2,
-    ZIP_CODE,
-    CITY,
-    STATE,
-    COUNTRY,
-    DATE_CREATED,
-)
-DEFAULT: Final = OrderBy(ID, Direction.ASC)

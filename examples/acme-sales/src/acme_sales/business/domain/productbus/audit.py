@@ -11,16 +11,16 @@ from acme_sales.business.sdk.unchanged import UNCHANGED
 DOMAIN: Final = "product"
 
 
-def audit_name(product: Product) -> str:
+def audit_name(item: Product) -> str:
     """What a person calls the product (`obj_name`), as it is at the change."""
-    return product.name.value
+    return item.name.value
 
 
-def created_data(product: Product) -> JSONObject:
+def created_data(item: Product) -> JSONObject:
     return {
-        "name": product.name.value,
-        "cost": str(product.cost),
-        "quantity": product.quantity.value,
+        "name": item.name.value,
+        "cost": str(item.cost),
+        "quantity": item.quantity.value,
     }
 
 

@@ -61,11 +61,11 @@ class ProductStorer(Protocol):
         """A transaction on this store's database for the block, yielding its querier."""
         ...
 
-    async def create(self, product: Product) -> None: ...
+    async def create(self, item: Product) -> None: ...
 
-    async def update(self, product: Product) -> None: ...
+    async def update(self, item: Product) -> None: ...
 
-    async def delete(self, product: Product) -> None: ...
+    async def delete(self, item: Product) -> None: ...
 
     async def query(
         self, query_filter: ProductFilter, order_by: OrderBy, page: Page
@@ -121,7 +121,7 @@ class ProductBus:
         if not owner.enabled:
             raise OwnerDisabledError
         now = self._clock()
-        product = Product(
+        item = Product(
             id=uuid4(),
             user_id=new.user_id,
             name=new.name,
@@ -131,22 +131,22 @@ class ProductBus:
             date_updated=now,
         )
         async with self._change() as bus:
-            await bus._storer.create(product)
-            await bus._record(product, auditbus.Action.CREATED, actor_id, created_data(product))
-        return product
+            await bus._storer.create(item)
+            await bus._record(item, auditbus.Action.CREATED, actor_id, created_data(item))
+        return item
 
     async def update(
-        self, product: Product, update: UpdateProduct, *, actor_id: UUID | None
+        self, item: Product, update: UpdateProduct, *, actor_id: UUID | None
     ) -> Product:
         """Apply the fields `update` gives; the others keep their values.
 
         `actor_id` is who is changing it, for the audit; None for a system action.
         """
         updated = dataclasses.replace(
-            product,
-            name=resolve(update.name, product.name),
-            cost=resolve(update.cost, product.cost),
-            quantity=resolve(update.quantity, product.quantity),
+            item,
+            name=resolve(update.name, item.name),
+            cost=resolve(update.cost, item.cost),
+            quantity=resolve(update.quantity, item.quantity),
             date_updated=self._clock(),
         )
         async with self._change() as bus:
@@ -154,11 +154,11 @@ class ProductBus:
             await bus._record(updated, auditbus.Action.UPDATED, actor_id, updated_data(update))
         return updated
 
-    async def delete(self, product: Product, *, actor_id: UUID | None) -> None:
+    async def delete(self, item: Product, *, actor_id: UUID | None) -> None:
         """`actor_id` is who is deleting it, for the audit; None for a system action."""
         async with self._change() as bus:
-            await bus._storer.delete(product)
-            await bus._record(product, auditbus.Action.DELETED, actor_id, None)
+            await bus._storer.delete(item)
+            await bus._record(item, auditbus.Action.DELETED, actor_id, None)
 
     async def query(
         self, query_filter: ProductFilter, order_by: OrderBy, page: Page
@@ -185,7 +185,7 @@ class ProductBus:
 
     async def _record(
         self,
-        product: Product,
+        item: Product,
         action: auditbus.Action,
         actor_id: UUID | None,
         data: auditbus.JSONObject | None,
@@ -194,9 +194,9 @@ class ProductBus:
             return
         await self._audit.create(
             auditbus.NewAudit(
-                obj_id=product.id,
+                obj_id=item.id,
                 obj_domain=DOMAIN,
-                obj_name=audit_name(product),
+                obj_name=audit_name(item),
                 actor_id=actor_id,
                 action=action,
                 data=data,

@@ -7,7 +7,7 @@ SQL stays visible here; rows cross into the business model through `to_db_home` 
 """
 
 from contextlib import AbstractAsyncContextManager
-from typing import Final, NamedTuple
+from typing import Final
 from uuid import UUID
 
 import asyncpg
@@ -17,7 +17,7 @@ from acme_sales.business.domain.homebus.bus import HomeNotFoundError
 from acme_sales.business.domain.homebus.filter import HomeFilter
 from acme_sales.business.domain.homebus.model import (
     Home,
-    HomeType,
+    HomeTypeChoice,
     HomeView,
 )
 from acme_sales.business.sdk.order import OrderBy
@@ -101,29 +101,17 @@ class HomeDB:
     def transaction(self) -> AbstractAsyncContextManager[sqldb.Querier]:
         return sqldb.transaction(self._db)
 
-    async def create(self, home: Home) -> None:
-        await sqldb.execute(self._db, _INSERT, *to_db_home(home))
+    async def create(self, item: Home) -> None:
+        await sqldb.execute(self._db, _INSERT, *to_db_home(item))
 
-    async def update(self, home: Home) -> None:
-        row = to_db_home(home)
-        status = await sqldb.execute(
-            self._db,
-            _UPDATE,
-            row.home_id,
-            row.type,
-            row.address1,
-            row.address2,
-            row.zip_code,
-            row.city,
-            row.state,
-            row.country,
-            row.date_updated,
-        )
+    async def update(self, item: Home) -> None:
+        row_id, _owner, *values, _created, updated = to_db_home(item)
+        status = await sqldb.execute(self._db, _UPDATE, row_id, *values, updated)
         if status == "UPDATE 0":
             raise HomeNotFoundError
 
-    async def delete(self, home: Home) -> None:
-        status = await sqldb.execute(self._db, _DELETE, home.id)
+    async def delete(self, item: Home) -> None:
+        status = await sqldb.execute(self._db, _DELETE, item.id)
         if status == "DELETE 0":
             raise HomeNotFoundError
 
@@ -169,35 +157,20 @@ class HomeDB:
         return await sqldb.fetch_all(self._db, sql, *params.values)
 
 
-class HomeRow(NamedTuple):
-    """A homes row as asyncpg sends and receives it; fields in column order."""
-
-    home_id: UUID
-    user_id: UUID
-    type: object
-    address1: object
-    address2: object
-    zip_code: object
-    city: object
-    state: object
-    country: object
-    date_created: object
-    date_updated: object
-
-
-def to_db_home(home: Home) -> HomeRow:
-    return HomeRow(
-        home_id=home.id,
-        user_id=home.user_id,
-        type=home.type.value,
-        address1=home.address1.value,
-        address2=None if home.address2 is None else home.address2.value,
-        zip_code=home.zip_code.value,
-        city=home.city.value,
-        state=home.state.value,
-        country=home.country.value,
-        date_created=home.date_created,
-        date_updated=home.date_updated,
+def to_db_home(item: Home) -> tuple[object, ...]:
+    """The row's values as asyncpg takes them, in column order (as _INSERT lists them)."""
+    return (
+        item.id,
+        item.user_id,
+        item.type.value,
+        item.address1.value,
+        None if item.address2 is None else item.address2.value,
+        item.zip_code.value,
+        item.city.value,
+        item.state.value,
+        item.country.value,
+        item.date_created,
+        item.date_updated,
     )
 
 
@@ -205,7 +178,7 @@ def to_bus_home(row: asyncpg.Record) -> Home:
     return Home(
         id=row["home_id"],
         user_id=row["user_id"],
-        type=HomeType.parse(row["type"]),
+        type=HomeTypeChoice.parse(row["type"]),
         address1=Text.parse(row["address1"]),
         address2=None if row["address2"] is None else Text.parse(row["address2"]),
         zip_code=Text.parse(row["zip_code"]),

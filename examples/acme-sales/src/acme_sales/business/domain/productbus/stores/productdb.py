@@ -7,7 +7,7 @@ SQL stays visible here; rows cross into the business model through `to_db_produc
 """
 
 from contextlib import AbstractAsyncContextManager
-from typing import Final, NamedTuple
+from typing import Final
 from uuid import UUID
 
 import asyncpg
@@ -84,25 +84,17 @@ class ProductDB:
     def transaction(self) -> AbstractAsyncContextManager[sqldb.Querier]:
         return sqldb.transaction(self._db)
 
-    async def create(self, product: Product) -> None:
-        await sqldb.execute(self._db, _INSERT, *to_db_product(product))
+    async def create(self, item: Product) -> None:
+        await sqldb.execute(self._db, _INSERT, *to_db_product(item))
 
-    async def update(self, product: Product) -> None:
-        row = to_db_product(product)
-        status = await sqldb.execute(
-            self._db,
-            _UPDATE,
-            row.product_id,
-            row.name,
-            row.cost,
-            row.quantity,
-            row.date_updated,
-        )
+    async def update(self, item: Product) -> None:
+        row_id, _owner, *values, _created, updated = to_db_product(item)
+        status = await sqldb.execute(self._db, _UPDATE, row_id, *values, updated)
         if status == "UPDATE 0":
             raise ProductNotFoundError
 
-    async def delete(self, product: Product) -> None:
-        status = await sqldb.execute(self._db, _DELETE, product.id)
+    async def delete(self, item: Product) -> None:
+        status = await sqldb.execute(self._db, _DELETE, item.id)
         if status == "DELETE 0":
             raise ProductNotFoundError
 
@@ -150,27 +142,16 @@ class ProductDB:
         return await sqldb.fetch_all(self._db, sql, *params.values)
 
 
-class ProductRow(NamedTuple):
-    """A products row as asyncpg sends and receives it; fields in column order."""
-
-    product_id: UUID
-    user_id: UUID
-    name: object
-    cost: object
-    quantity: object
-    date_created: object
-    date_updated: object
-
-
-def to_db_product(product: Product) -> ProductRow:
-    return ProductRow(
-        product_id=product.id,
-        user_id=product.user_id,
-        name=product.name.value,
-        cost=product.cost.value,
-        quantity=product.quantity.value,
-        date_created=product.date_created,
-        date_updated=product.date_updated,
+def to_db_product(item: Product) -> tuple[object, ...]:
+    """The row's values as asyncpg takes them, in column order (as _INSERT lists them)."""
+    return (
+        item.id,
+        item.user_id,
+        item.name.value,
+        item.cost.value,
+        item.quantity.value,
+        item.date_created,
+        item.date_updated,
     )
 
 
