@@ -545,14 +545,14 @@ def _name_problem(name: Any) -> str:
         return f"domains: {name!r} must be at most {MAX_DOMAIN_NAME} characters"
     if keyword.iskeyword(name) or name in SOFT_KEYWORDS:
         return f"domains: {name!r} is a Python keyword"
+    if name in BUILT_IN_DOMAINS or name.replace("_", "") in BUILT_IN_DOMAINS:
+        taken = ", ".join(sorted(BUILT_IN_DOMAINS))
+        return f"domains: {name!r} is taken by a built-in domain ({taken})"
     if _pascal(name) in IMPORTED_CLASSES:
         return (
             f"domains: {name!r} would be the class {_pascal(name)}, which the generated code "
             "imports under that name; choose another name"
         )
-    if name in BUILT_IN_DOMAINS or name.replace("_", "") in BUILT_IN_DOMAINS:
-        taken = ", ".join(sorted(BUILT_IN_DOMAINS))
-        return f"domains: {name!r} is taken by a built-in domain ({taken})"
     return ""
 
 

@@ -364,6 +364,15 @@ REFUSED: list[tuple[str, Any, str]] = [
         )
         for plural in sorted(ext.TAKEN_PLURALS)
     ],
+    *[
+        (
+            f"domain-class-imported-{name}",  # class Page would shadow business.sdk.page.Page
+            {name: {"fields": FIELDS}},
+            f"domains: {name!r} would be the class {name.capitalize()}, which the generated code "
+            "imports under that name; choose another name",
+        )
+        for name in ["name", "page", "event", "text"]
+    ],
     (
         "plural-taken-by-default",  # schema_migration + s: the runner's own table
         {"schema_migration": {"fields": FIELDS}},
