@@ -929,6 +929,7 @@ def _step(
                     f"{field_name}: {_describe(was)} -> {_describe(now)}, the same SQL type "
                     f"({f['sql_type']}); the service checks the new rule"
                 )
+                statements.append(_type_comment(table, column, now))
             if kind == ENUM:
                 allowed = ", ".join(_sql_literal(v) for v in enum)
                 statements.append(
@@ -943,8 +944,9 @@ def _step(
             added = ", ".join(v for v in enum if v not in old_enum)
             notes.append(
                 f"{field_name} accepts {added}: its column is TEXT and the service checks the "
-                "values, so the table does not change"
+                "values, so only the column's comment changes"
             )
+            statements.append(_type_comment(table, column, now))
         if old_optional and not optional:
             if field_name not in backfill:
                 return _needs_backfill(name, field_name, "a field made required"), None, [], []
@@ -957,6 +959,11 @@ def _step(
     return "", {"fields": fields, **used}, statements, notes
 
 
+def _type_comment(table: str, column: str, spec: Any) -> str:
+    """A statement recording a field's type on its column, for a change SQL does not see."""
+    return f"COMMENT ON COLUMN {table}.{column} IS {_sql_literal(_describe(spec))};"
+
+
 def _needs_backfill(domain: str, field_name: str, what: str) -> str:
     return (
         f"domains: {domain}.{field_name} is {what}, and rows already in the table have no value "
@@ -967,7 +974,7 @@ def _needs_backfill(domain: str, field_name: str, what: str) -> str:
 
 def _describe(spec: Any) -> str:
     kind, optional, enum = _field_kind(spec)
-    shown = f"enum {enum}" if kind == ENUM else str(kind)
+    shown = f"enum ({', '.join(map(str, enum))})" if kind == ENUM else str(kind)
     return f"{shown} (optional)" if optional else shown
 
 
