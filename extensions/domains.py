@@ -815,8 +815,10 @@ class Evolution:
 
 
 def evolve(recorded: dict[str, Any] | None, domains: Any) -> Evolution:
-    """The migrations an answer needs beyond those `recorded` (None: a project without a record,
-    every domain starts at its first migration)."""
+    """Every domain migration after the first that an answer's domains have: those `recorded`
+    (rendered again, so that each render of an update has the same files), then the next one of
+    each domain whose fields no longer match its record. `recorded` None: a project without a
+    record, every domain starts at its first migration."""
     history: dict[str, list[dict[str, Any]]] = {}
     steps: list[dict[str, Any]] = []
     if not domains or domain_problem(domains):
@@ -828,24 +830,34 @@ def evolve(recorded: dict[str, Any] | None, domains: Any) -> Evolution:
         if not isinstance(past, list) or not past:
             history[name] = [{"plural": _plural(name, spec), "fields": fields}]
             continue
-        problem, entry, statements, notes = _step(name, spec, past, fields, by_name[name])
+        plural = past[0].get("plural", f"{name}s")
+        for number in range(2, len(past) + 1):  # the recorded ones, as they were made
+            entry = past[number - 1]
+            then = {**entry, "plural": plural}
+            (domain,) = normalise({name: {"plural": plural, "fields": entry["fields"]}})
+            _, _, statements, notes = _step(name, then, past[: number - 1], entry["fields"], domain)
+            steps.append(_step_file(name, number, domain, statements, notes))
+        problem, made, statements, notes = _step(name, spec, past, fields, by_name[name])
         if problem:
             return Evolution(history, steps, problem)
-        history[name] = [*past, entry] if entry else list(past)
-        if entry:
-            number = f"{len(past) + 1:04d}"
-            steps.append(
-                {
-                    "file": f"{name}.{number}",
-                    "number": number,
-                    "d": by_name[name],
-                    "statements": statements,
-                    "notes": notes,
-                    # Recreated around any ALTER TABLE: a view pins its columns' types.
-                    "view": any(s.startswith("ALTER TABLE") for s in statements),
-                }
-            )
+        history[name] = [*past, made] if made else list(past)
+        if made:
+            steps.append(_step_file(name, len(past) + 1, by_name[name], statements, notes))
     return Evolution(history, steps, "")
+
+
+def _step_file(
+    name: str, number: int, domain: dict[str, Any], statements: list[str], notes: list[str]
+) -> dict[str, Any]:
+    return {
+        "file": f"{name}.{number:04d}",
+        "number": f"{number:04d}",
+        "d": domain,
+        "statements": statements,
+        "notes": notes,
+        # Recreated around any ALTER TABLE: a view pins its columns and their types.
+        "view": any(s.startswith("ALTER TABLE") for s in statements),
+    }
 
 
 def _step(
