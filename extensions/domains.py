@@ -20,7 +20,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import yaml
-
 from copier_template_extensions import ContextHook
 from jinja2 import Environment
 from jinja2.ext import Extension
@@ -912,8 +911,7 @@ def _step(
                 return _needs_backfill(name, field_name, "a new required field"), None, [], []
             value = _sql_literal(backfill[field_name])
             statements.append(
-                f"ALTER TABLE {table} ADD COLUMN {column} {f['sql_type']} NOT NULL "
-                f"DEFAULT {value};"
+                f"ALTER TABLE {table} ADD COLUMN {column} {f['sql_type']} NOT NULL DEFAULT {value};"
             )
             statements.append(f"ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT;")
             used.setdefault("backfill", {})[field_name] = backfill[field_name]
