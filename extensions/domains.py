@@ -18,6 +18,7 @@ import subprocess
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import yaml
 from copier_template_extensions import ContextHook
 from jinja2 import Environment
 from jinja2.ext import Extension
@@ -559,9 +560,12 @@ def _name_problem(name: Any) -> str:
 def _spec_problem(name: str, spec: Any) -> str:
     if not isinstance(spec, dict):
         return f"domains: {name!r} must be a mapping with `fields` (and optionally `plural`)"
-    unknown = set(spec) - {"fields", "plural"}
+    unknown = set(spec) - {"fields", "plural", *EVOLUTION_KEYS}
     if unknown:
-        return f"domains: {name!r} has unknown keys {sorted(unknown)}; use `fields` and `plural`"
+        return (
+            f"domains: {name!r} has unknown keys {sorted(unknown)}; use `fields` and `plural` "
+            "(and, to change a migrated domain, `drop`, `retype` or `backfill`)"
+        )
     plural = spec.get("plural")
     if plural is not None and (not isinstance(plural, str) or not SNAKE.match(plural)):
         return f"domains: {name!r} plural {plural!r} must be snake_case"
@@ -588,7 +592,7 @@ def _spec_problem(name: str, spec: Any) -> str:
                     f"filter the list by {query_name!r}; rename one"
                 )
             filters[query_name] = field_name
-    return ""
+    return _evolution_keys_problem(name, spec)
 
 
 def _field_problem(domain: str, name: Any, spec: Any) -> str:
@@ -767,3 +771,337 @@ def _camel(snake: str) -> str:
 def _member_name(value: str) -> str:
     member = re.sub(r"[^0-9A-Za-z]+", "_", value.strip()).strip("_").upper()
     return f"V_{member}" if not member or member[0].isdigit() else member
+
+
+# --- Evolution: a domain whose fields change after its migration was written ---------------------
+#
+# A project records, in its answers file under `domain_migrations`, the spec each of a domain's
+# migrations brings its table to: entry 1 is `domains/<name>.sql`, entry N > 1 is
+# `domains/<name>.NNNN.sql`. Copier feeds the answers file back to all three renders of an update
+# (the old template's, the project's and the new template's), so each renders the same migrations
+# and the merge stays clean. When the `domains` answer no longer matches a domain's last entry,
+# the render adds the next migration, which alters the table and recreates the view; changes that
+# lose or rewrite data need the domain's explicit `drop`, `retype` or `backfill` keys.
+
+HISTORY_KEY = "domain_migrations"  # the answers file's record, next to the questions' answers
+ANSWERS_FILE = ".copier-answers.yml"  # copier.yml's _answers_file
+EVOLUTION_KEYS = ("drop", "retype", "backfill")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$")
+_MONEY = re.compile(r"^[0-9]{1,9}(\.[0-9]{1,2})?$")
+_NAME_VALUE = re.compile(r"^[A-Za-z][A-Za-z0-9' -]{2,19}$")
+
+
+def _evolution_keys_problem(name: str, spec: dict[str, Any]) -> str:
+    """The rules `drop`, `retype` and `backfill` follow on their own (without the record)."""
+    fields = spec["fields"]
+    for key in ("drop", "retype"):
+        names = spec.get(key, [])
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            return f"domains: {name!r} `{key}` must be a list of field names"
+    for dropped in spec.get("drop", []):
+        if dropped in fields:
+            return (
+                f"domains: {name}.{dropped} is both in `fields` and in `drop`; "
+                "a dropped field's column is removed, so take it out of one of them"
+            )
+    for retyped in spec.get("retype", []):
+        if retyped not in fields:
+            return f"domains: {name}.{retyped} is in `retype` but not in `fields`"
+    backfill = spec.get("backfill", {})
+    if not isinstance(backfill, dict):
+        return f"domains: {name!r} `backfill` must be a mapping of field name to value"
+    for field_name, value in backfill.items():
+        if field_name not in fields:
+            return f"domains: {name}.{field_name} is in `backfill` but not in `fields`"
+        kind, _, enum = _field_kind(fields[field_name])
+        rule = _backfill_problem(kind, enum, value)
+        if rule:
+            return f"domains: {name}.{field_name} backfill {value!r} {rule}"
+    return ""
+
+
+def _backfill_problem(kind: str | None, enum: list[Any], value: Any) -> str:
+    """Why `value` cannot fill a column of field type `kind` ("" when it can)."""
+    if value is None:
+        return "must not be null: it fills a required field"
+    if kind == ENUM:
+        return "" if value in enum else f"must be one of the enum's values {enum}"
+    if kind in ("int", "quantity"):
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "must be a whole number"
+        low, high = (0, 1_000_000) if kind == "quantity" else (-(2**31), 2**31 - 1)
+        return "" if low <= value <= high else f"must be from {low} to {high}"
+    if kind == "bool":
+        return "" if isinstance(value, bool) else "must be true or false"
+    text = str(value)  # YAML reads an unquoted 2024-01-31 as a date
+    checks = {
+        "text": (bool(text.strip()) and len(text) <= 1000, "must be 1 to 1000 characters"),
+        "name": (bool(_NAME_VALUE.match(text)), "must be a valid name (3 to 20 characters)"),
+        "email": ("@" in text.strip("@"), "must be an email address"),
+        "money": (bool(_MONEY.match(text)), 'must be an amount such as "19.99"'),
+        "date": (bool(_DATE.match(text)), "must be a date such as 2024-01-31"),
+        "datetime": (
+            bool(_DATETIME.match(text)),
+            "must be a time with a UTC offset such as 2024-01-31T09:30:00Z",
+        ),
+    }
+    ok, rule = checks.get(kind or "", (False, "has no known type"))
+    if not isinstance(value, str) and kind not in ("date", "datetime", "money"):
+        return "must be a string"
+    return "" if ok else rule
+
+
+def _canonical_field(spec: Any) -> Any:
+    """A field spec as the record writes it: `type` or `type?`, `{enum: [...]}` (+ optional)."""
+    kind, optional, enum = _field_kind(spec)
+    if kind == ENUM:
+        return {ENUM: list(enum), "optional": True} if optional else {ENUM: list(enum)}
+    return f"{kind}?" if optional else kind
+
+
+def _sql_literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return "'" + text.replace("'", "''") + "'"
+
+
+@dataclass
+class Evolution:
+    """What the record and the `domains` answer make of a render."""
+
+    history: dict[str, list[dict[str, Any]]]  # the record to write: the answer's migrations
+    steps: list[dict[str, Any]]  # the migrations to add: file, domain, statements, notes
+    problem: str  # the first change refused, naming the domain, the field and the rule
+
+
+def evolve(recorded: dict[str, Any] | None, domains: Any) -> Evolution:
+    """Every domain migration after the first that an answer's domains have: those `recorded`
+    (rendered again, so that each render of an update has the same files), then the next one of
+    each domain whose fields no longer match its record. `recorded` None: a project without a
+    record, every domain starts at its first migration."""
+    history: dict[str, list[dict[str, Any]]] = {}
+    steps: list[dict[str, Any]] = []
+    if not domains or domain_problem(domains):
+        return Evolution(history, steps, "")
+    by_name = {d["name"]: d for d in normalise(domains)}
+    for name, spec in domains.items():
+        fields = {f: _canonical_field(s) for f, s in spec["fields"].items()}
+        past = (recorded or {}).get(name)
+        if not isinstance(past, list) or not past:
+            history[name] = [{"plural": _plural(name, spec), "fields": fields}]
+            continue
+        plural = past[0].get("plural", f"{name}s")
+        for number in range(2, len(past) + 1):  # the recorded ones, as they were made
+            entry = past[number - 1]
+            then = {**entry, "plural": plural}
+            (domain,) = normalise({name: {"plural": plural, "fields": entry["fields"]}})
+            _, _, statements, notes = _step(name, then, past[: number - 1], entry["fields"], domain)
+            steps.append(_step_file(name, number, domain, statements, notes))
+        problem, made, statements, notes = _step(name, spec, past, fields, by_name[name])
+        if problem:
+            return Evolution(history, steps, problem)
+        history[name] = [*past, made] if made else list(past)
+        if made:
+            steps.append(_step_file(name, len(past) + 1, by_name[name], statements, notes))
+    return Evolution(history, steps, "")
+
+
+def _step_file(
+    name: str, number: int, domain: dict[str, Any], statements: list[str], notes: list[str]
+) -> dict[str, Any]:
+    return {
+        "file": f"{name}.{number:04d}",
+        "number": f"{number:04d}",
+        "d": domain,
+        "statements": statements,
+        "notes": notes,
+        # Recreated around any ALTER TABLE: a view pins its columns and their types.
+        "view": any(s.startswith("ALTER TABLE") for s in statements),
+    }
+
+
+def _step(
+    name: str,
+    spec: dict[str, Any],
+    past: list[dict[str, Any]],
+    fields: dict[str, Any],
+    domain: dict[str, Any],
+) -> tuple[str, dict[str, Any] | None, list[str], list[str]]:
+    """(problem, record entry or None when nothing changed, SQL statements, notes)."""
+    plural = past[0].get("plural", f"{name}s")
+    if _plural(name, spec) != plural:
+        return (
+            f"domains: {name!r} has the plural {plural!r} in its migrations, which named its "
+            "table; a migrated domain's plural cannot change",
+            None,
+            [],
+            [],
+        )
+    before: dict[str, Any] = past[-1]["fields"]
+    if _comparable(before) == _comparable(fields):  # reordering fields or enum values: no change
+        return "", None, [], []
+    table = domain["table_sql"]
+    columns = {f["name"]: f for f in domain["fields"]}
+    drop, retype = spec.get("drop", []), spec.get("retype", [])
+    backfill = spec.get("backfill", {})
+    statements: list[str] = []
+    notes: list[str] = []
+    used: dict[str, Any] = {}
+    for field_name in before:
+        if field_name not in fields and field_name not in drop:
+            return (
+                f"domains: {name}.{field_name} is gone from `fields` but its column holds data; "
+                f"add `drop: [{field_name}]` to {name!r} to drop the column, or keep the field",
+                None,
+                [],
+                [],
+            )
+        if field_name not in fields:
+            statements.append(f"ALTER TABLE {table} DROP COLUMN {sql_name(field_name)};")
+            used.setdefault("drop", []).append(field_name)
+    for field_name, now in fields.items():
+        f = columns[field_name]
+        column = f["column"]
+        was = before.get(field_name)
+        kind, optional, enum = _field_kind(now)
+        if was is None:
+            if optional:
+                statements.append(f"ALTER TABLE {table} ADD COLUMN {column} {f['sql_type']} NULL;")
+                continue
+            if field_name not in backfill:
+                return _needs_backfill(name, field_name, "a new required field"), None, [], []
+            value = _sql_literal(backfill[field_name])
+            statements.append(
+                f"ALTER TABLE {table} ADD COLUMN {column} {f['sql_type']} NOT NULL DEFAULT {value};"
+            )
+            statements.append(f"ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT;")
+            used.setdefault("backfill", {})[field_name] = backfill[field_name]
+            continue
+        old_kind, old_optional, old_enum = _field_kind(was)
+        if old_kind != kind or (kind == ENUM and not set(old_enum) <= set(enum)):
+            if field_name not in retype:
+                return (
+                    f"domains: {name}.{field_name} changes from {_describe(was)} to "
+                    f"{_describe(now)}, which rewrites or refuses values its rows hold; add "
+                    f"`retype: [{field_name}]` to {name!r} to allow it",
+                    None,
+                    [],
+                    [],
+                )
+            used.setdefault("retype", []).append(field_name)
+            old_sql = FIELD_TYPES[old_kind].sql_type if old_kind in FIELD_TYPES else "TEXT"
+            if old_sql != f["sql_type"]:
+                statements.append(
+                    f"ALTER TABLE {table} ALTER COLUMN {column} TYPE {f['sql_type']} "
+                    f"USING {column}::{f['sql_type']};"
+                )
+            else:
+                notes.append(
+                    f"{field_name}: {_describe(was)} -> {_describe(now)}, the same SQL type "
+                    f"({f['sql_type']}); the service checks the new rule"
+                )
+                statements.append(_type_comment(table, column, now))
+            if kind == ENUM:
+                allowed = ", ".join(_sql_literal(v) for v in enum)
+                statements.append(
+                    "DO $$\nBEGIN\n"
+                    f"    IF EXISTS (SELECT 1 FROM {table} WHERE {column} NOT IN ({allowed})) "
+                    "THEN\n"
+                    f"        RAISE EXCEPTION '{domain['table']}.{field_name} holds values "
+                    "its enum no longer has: update those rows first';\n"
+                    "    END IF;\nEND $$;"
+                )
+        elif kind == ENUM and set(enum) != set(old_enum):
+            added = ", ".join(v for v in enum if v not in old_enum)
+            notes.append(
+                f"{field_name} accepts {added}: its column is TEXT and the service checks the "
+                "values, so only the column's comment changes"
+            )
+            statements.append(_type_comment(table, column, now))
+        if old_optional and not optional:
+            if field_name not in backfill:
+                return _needs_backfill(name, field_name, "a field made required"), None, [], []
+            value = _sql_literal(backfill[field_name])
+            statements.append(f"UPDATE {table} SET {column} = {value} WHERE {column} IS NULL;")
+            statements.append(f"ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL;")
+            used.setdefault("backfill", {})[field_name] = backfill[field_name]
+        elif optional and not old_optional:
+            statements.append(f"ALTER TABLE {table} ALTER COLUMN {column} DROP NOT NULL;")
+    return "", {"fields": fields, **used}, statements, notes
+
+
+def _type_comment(table: str, column: str, spec: Any) -> str:
+    """A statement recording a field's type on its column, for a change SQL does not see."""
+    return f"COMMENT ON COLUMN {table}.{column} IS {_sql_literal(_describe(spec))};"
+
+
+def _needs_backfill(domain: str, field_name: str, what: str) -> str:
+    return (
+        f"domains: {domain}.{field_name} is {what}, and rows already in the table have no value "
+        f"for it; give one with `backfill: {{{field_name}: VALUE}}` in {domain!r}, or make the "
+        "field optional"
+    )
+
+
+def _describe(spec: Any) -> str:
+    kind, optional, enum = _field_kind(spec)
+    shown = f"enum ({', '.join(map(str, enum))})" if kind == ENUM else str(kind)
+    return f"{shown} (optional)" if optional else shown
+
+
+def _comparable(fields: dict[str, Any]) -> dict[str, Any]:
+    return {
+        name: (kind, optional, sorted(enum))
+        for name, (kind, optional, enum) in ((n, _field_kind(s)) for n, s in fields.items())
+    }
+
+
+class EvolutionContext(ContextHook):
+    """Adds `domain_steps` (the migrations to add), `domain_history` (the record the answers file
+    keeps) and `domain_evolution_problem` (for the validator) to every render's context.
+
+    The record comes from the answers Copier passes on (`domain_migrations`, from the project's
+    answers file or the data of an update's old and new renders). A project rendered before the
+    record existed has none: its answers file, as it was before this run wrote anything, stands in
+    for it (its migrations were written for its last `domains` answer).
+    """
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        self._last_answers: dict[str, dict[str, Any]] = {}  # per destination, read once
+
+    def hook(self, context: dict[str, Any]) -> None:
+        recorded = context.get(HISTORY_KEY)
+        if not isinstance(recorded, dict):
+            recorded = self._legacy_record(str(context["_copier_conf"]["dst_path"]))
+        evolution = evolve(recorded, context.get("domains"))
+        context["domain_steps"] = evolution.steps
+        context["domain_history"] = evolution.history
+        context["domain_evolution_problem"] = evolution.problem
+
+    def _legacy_record(self, dst_path: str) -> dict[str, Any] | None:
+        if dst_path not in self._last_answers:
+            # The first context of a run is built while asking the questions, before anything
+            # is written: the answers file read then is the project's last one.
+            try:
+                with open(f"{dst_path}/{ANSWERS_FILE}", encoding="utf-8") as answers:
+                    last = yaml.safe_load(answers)
+            except (OSError, yaml.YAMLError):
+                last = None
+            self._last_answers[dst_path] = last if isinstance(last, dict) else {}
+        domains = self._last_answers[dst_path].get("domains")
+        if not isinstance(domains, dict) or domain_problem(domains):
+            return None
+        return {
+            name: [
+                {
+                    "plural": _plural(name, spec),
+                    "fields": {f: _canonical_field(s) for f, s in spec["fields"].items()},
+                }
+            ]
+            for name, spec in domains.items()
+        }

@@ -311,7 +311,8 @@ REFUSED: list[tuple[str, Any, str]] = [
     (
         "spec-unknown-keys",
         {"widget": {"fields": FIELDS, "table": "gadgets", "columns": {}}},
-        "domains: 'widget' has unknown keys ['columns', 'table']; use `fields` and `plural`",
+        "domains: 'widget' has unknown keys ['columns', 'table']; use `fields` and `plural` "
+        "(and, to change a migrated domain, `drop`, `retype` or `backfill`)",
     ),
     *[
         (

@@ -354,3 +354,119 @@ def test_update_removes_a_domain_and_keeps_its_table(
     )
     run_in_project(project.path, ["uv", "run", "mypy"], label="mypy [domain removed]")
     run_in_project(project.path, ["uv", "run", "lint-imports"], label="lint-imports [removed]")
+
+
+# --- the fields of a migrated domain change (slow: one update, one migrate, one domain's tests) --
+
+EVOLVED = {
+    **DEFAULT_DOMAINS,
+    "product": {
+        "fields": {
+            "name": "name",
+            "cost": "money",
+            "quantity": "quantity?",  # made optional
+            "color": "text?",  # added, optional
+            "weight": "int",  # added, required: existing rows take the backfill
+        },
+        "backfill": {"weight": 7},
+    },
+    "home": {
+        "fields": {
+            **DEFAULT_DOMAINS["home"]["fields"],
+            "type": {"enum": ["SINGLE FAMILY", "CONDO", "TOWNHOUSE"]},  # a value added
+        }
+    },
+}
+MIGRATIONS = "src/acme_sales/business/sdk/migrate/sql/domains"
+
+
+@pytest.mark.slow
+def test_update_evolves_a_migrated_domain_and_keeps_its_rows(
+    project: CopierProject,
+    migrated: Database,
+    run_in_project: Runner,
+    report: Callable[[str], None],
+) -> None:
+    migrated.admin("seed")  # an owner for the rows
+    migrated.sql(
+        "execute",
+        "INSERT INTO products (product_id, user_id, name, cost, quantity, date_created,"
+        " date_updated) SELECT gen_random_uuid(), user_id, 'Anvil', 19.99, 3, now(), now()"
+        " FROM users LIMIT 1;"
+        "INSERT INTO homes (home_id, user_id, type, address1, zip_code, city, state, country,"
+        " date_created, date_updated) SELECT gen_random_uuid(), user_id, 'CONDO', '1 Main St',"
+        " '12345', 'Springfield', 'IL', 'USA', now(), now() FROM users LIMIT 1",
+    )
+    before = migrated.migrations()
+    applied = {
+        name: (project.path / MIGRATIONS / name).read_bytes()
+        for name in ("product.sql", "home.sql")
+    }
+
+    project.update(domains=EVOLVED)
+
+    # The next migration of each domain arrives; the applied ones are untouched.
+    assert_clean_merge(project.path)
+    added = sorted(path for status, path in _changes(project.path) if status == "??")
+    assert added == [f"{MIGRATIONS}/home.0002.sql", f"{MIGRATIONS}/product.0002.sql"], added
+    assert {name: (project.path / MIGRATIONS / name).read_bytes() for name in applied} == applied
+    recorded = _answers(project.path)["domain_migrations"]
+    assert isinstance(recorded, dict)
+    assert [len(recorded["product"]), len(recorded["home"])] == [2, 2]
+
+    # The same database: the table and view altered, the rows kept with their values.
+    run_in_project(project.path, UV_SYNC, label="uv sync --locked [update, fields changed]")
+    run = migrated.migrate()
+    assert run["applied"] == ["domains/home.0002.sql", "domains/product.0002.sql"]
+    after = migrated.migrations()
+    assert {name: after[name] for name in before} == before, "an applied migration was touched"
+    migrated.sql(
+        "execute",
+        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM view_products WHERE name = 'Anvil'"
+        " AND cost = 19.99 AND quantity = 3 AND color IS NULL AND weight = 7)"
+        " OR NOT EXISTS (SELECT 1 FROM view_homes WHERE type = 'CONDO' AND city = 'Springfield')"
+        " THEN RAISE EXCEPTION 'a row lost its values'; END IF; END $$",
+    )
+    assert migrated.migrate()["applied"] == [], "a second run applied something again"
+
+    # The updated project is sound: lint, types, and the changed domains' generated tests.
+    run_in_project(project.path, ["uv", "run", "ruff", "check"], label="ruff check [evolved]")
+    run_in_project(project.path, ["uv", "run", "mypy"], label="mypy [evolved]")
+    tests = [*generated_test_files(EVOLVED)["product"], *generated_test_files(EVOLVED)["home"]]
+    summary = _rendered_pytest(project.path, tests, run_in_project).output.strip().splitlines()[-1]
+    report(f"rendered tests after evolving product and home: {summary}")
+
+
+# --- a refusal, decided before anything is written, and an explicit drop (fast) -----------------
+
+
+def test_update_refuses_an_implicit_drop_before_writing(project: CopierProject) -> None:
+    """Through Copier's validator; every other refusal has a unit test in
+    tests/test_domain_evolution.py."""
+    dropped = {**DEFAULT_DOMAINS, "product": {"fields": {"name": "name", "cost": "money"}}}
+
+    with pytest.raises(ValueError, match=re.escape("domains: product.quantity is gone from")):
+        project.update(domains=dropped)
+
+    assert dirty_paths(project.path) == [], "a refused update wrote something"
+
+
+def test_update_drops_a_column_when_told_to(project: CopierProject) -> None:
+    answer = {
+        **DEFAULT_DOMAINS,
+        "product": {"fields": {"name": "name", "cost": "money"}, "drop": ["quantity"]},
+    }
+
+    project.update(domains=answer)
+
+    assert_clean_merge(project.path)
+    added = [path for status, path in _changes(project.path) if status == "??"]
+    assert added == [f"{MIGRATIONS}/product.0002.sql"], added
+    sql = (project.path / MIGRATIONS / "product.0002.sql").read_text(encoding="utf-8")
+    statements = [line for line in sql.splitlines() if line and not line.startswith("--")]
+    assert statements[:2] == [
+        "DROP VIEW view_products;",
+        "ALTER TABLE products DROP COLUMN quantity;",
+    ]
+    assert "CREATE VIEW view_products AS" in statements
+    assert "    t.quantity," not in sql
