@@ -309,7 +309,7 @@ async def test_paging(api: Services, seeded: Seeded) -> None:
     [
         ({"rows": "0"}, "rows"),
         ({"page": "zero"}, "page"),
-        ({"orderBy": "nonsense"}, "orderBy"),
+        ({"orderBy": "no-such-field"}, "orderBy"),  # no field is called so: not snake_case
         ({"orderBy": "productId,UP"}, "orderBy"),
         ({"userId": "42"}, "userId"),
     ],

@@ -1,4 +1,5 @@
-"""Domain migrations: one per domain, after the core ones, independent, retired when removed."""
+"""Domain migrations: one per domain and one per change of its fields, after the core ones,
+independent of other domains, retired when removed."""
 
 from __future__ import annotations
 
@@ -94,10 +95,63 @@ async def test_a_changed_domain_migration_is_refused_with_the_way_out(
     after = hashlib.sha256(changed.encode()).hexdigest()
     assert str(caught.value) == (
         f"migration domains/product.sql changed after it was applied: recorded checksum "
-        f"{before}, file checksum {after}; a domain migration only creates its domain's tables, "
-        "once: restore the file as applied and make the schema change in a new core migration "
-        "(sql/NNNN_description.sql, with a '-- requires domain: NAME' line)"
+        f"{before}, file checksum {after}; a domain migration runs once: restore the file as "
+        "applied; a change of the domain's fields arrives as its next migration "
+        "(domains/<domain>.NNNN.sql) from `copier update`, any other schema change goes in a new "
+        "core migration (sql/NNNN_description.sql, with a '-- requires domain: NAME' line)"
     )
+
+
+ADD_NOTE = "ALTER TABLE products ADD COLUMN note TEXT;"
+
+
+async def test_a_domains_next_migrations_follow_it_in_step_order(
+    empty_db_pool: asyncpg.Pool[asyncpg.Record], sql_dir: Path
+) -> None:
+    # product.0002.sql sorts before product.sql by name: steps go by number, after the first.
+    write(sql_dir, "domains/product.0003.sql", "ALTER TABLE products ADD COLUMN size INT;")
+    write(sql_dir, "domains/product.0002.sql", ADD_NOTE)
+    async with empty_db_pool.acquire() as conn:
+        run = await migrate.migrate(conn, sql_dir)
+        write(sql_dir, "domains/product.0004.sql", "ALTER TABLE products DROP COLUMN note;")
+        later = await migrate.migrate(conn, sql_dir)
+
+    assert names(run) == [
+        "0001_create_a",
+        "domain:home",
+        "domain:product",
+        "domain:product.0002",
+        "domain:product.0003",
+    ]
+    assert [m.filename for m in run.applied][-1] == "domains/product.0003.sql"
+    assert names(later) == ["domain:product.0004"]
+
+
+async def test_a_step_without_the_one_before_it_is_refused(
+    empty_db_pool: asyncpg.Pool[asyncpg.Record], sql_dir: Path
+) -> None:
+    write(sql_dir, "domains/product.0003.sql", ADD_NOTE)
+    async with empty_db_pool.acquire() as conn:
+        with pytest.raises(migrate.DomainStepError) as caught:
+            await migrate.migrate(conn, sql_dir)
+
+    assert str(caught.value).startswith(
+        "migration domains/product.0003.sql follows domain:product.0002, which is missing"
+    )
+    assert await recorded(empty_db_pool) == []  # refused before anything ran
+
+
+async def test_a_step_numbered_below_an_applied_one_is_refused(
+    empty_db_pool: asyncpg.Pool[asyncpg.Record], sql_dir: Path
+) -> None:
+    write(sql_dir, "domains/product.0002.sql", ADD_NOTE)
+    write(sql_dir, "domains/product.0003.sql", "ALTER TABLE products ADD COLUMN size INT;")
+    async with empty_db_pool.acquire() as conn:
+        await migrate.migrate(conn, sql_dir)
+        await conn.execute("DELETE FROM schema_migrations WHERE name = 'domain:product.0002'")
+
+        with pytest.raises(migrate.DomainStepError, match=r"not applied but domain:product\.0003"):
+            await migrate.migrate(conn, sql_dir)
 
 
 async def test_a_removed_domain_is_retired_and_its_table_kept(
@@ -219,7 +273,10 @@ def test_a_folder_without_domains_has_no_domain_migrations(tmp_path: Path) -> No
     assert migrate.load_domain_migrations(tmp_path) == []
 
 
-@pytest.mark.parametrize("name", ["Product.sql", "work-order.sql", "0001_product.sql"])
+@pytest.mark.parametrize(
+    "name",
+    ["Product.sql", "work-order.sql", "0001_product.sql", "product.0001.sql", "product.2.sql"],
+)
 def test_badly_named_domain_migration_is_refused(tmp_path: Path, name: str) -> None:
     write(tmp_path, f"domains/{name}", CREATE_PRODUCTS)
 
@@ -243,11 +300,15 @@ async def test_each_shipped_domain_migration_needs_only_the_core_ones(
         write(tmp_path, migration.filename, migration.sql)
     async with empty_db_pool.acquire() as conn:
         await migrate.migrate(conn, tmp_path)
-        for domain in migrate.load_domain_migrations():
+        by_domain: dict[str, list[str]] = {}
+        for domain in migrate.load_domain_migrations():  # by domain, then step
+            by_domain.setdefault(domain.domain, []).append(domain.sql)
+        for steps in by_domain.values():
             # Alone on the core schema, then undone: no domain relies on another one.
             transaction = conn.transaction()
             await transaction.start()
             try:
-                await conn.execute(domain.sql)
+                for sql in steps:
+                    await conn.execute(sql)
             finally:
                 await transaction.rollback()

@@ -1,7 +1,8 @@
 """Versioned, forward-only SQL migrations and seed data, shipped inside the package.
 
 Core migrations are `sql/NNNN_description.sql`, applied in version order; each business domain
-has one more, `sql/domains/<domain>.sql`, applied after the core ones (see `source`). Each applied
+has one more, `sql/domains/<domain>.sql`, applied after the core ones, and one more for each change
+of its fields, `sql/domains/<domain>.NNNN.sql`, applied in step order (see `source`). Each applied
 migration is recorded in the table `schema_migrations` with its sha256, and a file that changed
 after it was applied is refused. A domain migration whose file is gone is reported as retired. A
 table written by an older version of the runner is upgraded first (see `bookkeeping`).
@@ -12,6 +13,7 @@ from acme_sales.business.sdk.migrate.errors import (
     BookkeepingShapeError,
     ChangedMigrationError,
     DomainMigrationNameError,
+    DomainStepError,
     DuplicateVersionError,
     MigrationError,
     MigrationFailedError,
@@ -50,6 +52,7 @@ __all__ = [
     "ChangedMigrationError",
     "DomainMigration",
     "DomainMigrationNameError",
+    "DomainStepError",
     "DuplicateVersionError",
     "Kind",
     "Migration",

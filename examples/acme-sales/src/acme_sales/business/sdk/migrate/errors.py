@@ -28,7 +28,8 @@ class DomainMigrationNameError(MigrationError):
     def __init__(self, filename: str) -> None:
         super().__init__(
             f"{filename}: domain migration files are named after their domain in snake_case, "
-            "such as domains/work_order.sql"
+            "such as domains/work_order.sql, and its next migrations add a 4-digit step from "
+            "0002: domains/work_order.0002.sql"
         )
 
 
@@ -59,15 +60,16 @@ class ChangedMigrationError(MigrationError):
 
     @classmethod
     def domain(cls, filename: str, recorded: str, on_disk: str) -> "ChangedMigrationError":
-        # A domain's file creates its tables once; rerunning an edited one is impossible, so the
-        # change has to be an ALTER in the strictly ordered core sequence.
+        # A domain's file runs once; rerunning an edited one is impossible, so the change has
+        # to be a new migration.
         return cls(
             filename,
             recorded,
             on_disk,
             remedy=(
-                "a domain migration only creates its domain's tables, once: restore the file as "
-                "applied and make the schema change in a new core migration "
+                "a domain migration runs once: restore the file as applied; a change of the "
+                "domain's fields arrives as its next migration (domains/<domain>.NNNN.sql) from "
+                "`copier update`, any other schema change goes in a new core migration "
                 "(sql/NNNN_description.sql, with a '-- requires domain: NAME' line)"
             ),
         )
@@ -96,6 +98,14 @@ class MissingDomainError(MigrationError):
             f"migration {filename} requires domain {domain!r}, which has no migration "
             f"(domains/{domain}.sql) and was never applied to this database; restore the "
             "domain or remove the requirement"
+        )
+
+
+class DomainStepError(MigrationError):
+    def __init__(self, filename: str, reason: str) -> None:
+        super().__init__(
+            f"migration {filename} {reason}; a domain's migrations apply in step order, each "
+            "once (restore the missing file, or renumber a new one after the newest)"
         )
 
 

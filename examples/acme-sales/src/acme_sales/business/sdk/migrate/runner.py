@@ -11,6 +11,7 @@ from acme_sales.business.sdk.migrate import bookkeeping
 from acme_sales.business.sdk.migrate.bookkeeping import AppliedMigration
 from acme_sales.business.sdk.migrate.errors import (
     ChangedMigrationError,
+    DomainStepError,
     MigrationFailedError,
     MissingDomainError,
     MissingMigrationError,
@@ -56,7 +57,7 @@ class MigrationRun:
 
 async def migrate(conn: sqldb.Connection, directory: Traversable = SQL_DIR) -> MigrationRun:
     """Apply the migrations in `directory` that this database lacks: core ones first, in version
-    order, then domain ones in file-name order, each in its own transaction with its record."""
+    order, then domain ones by domain and step, each in its own transaction with its record."""
     core = load_migrations(directory)
     domains = load_domain_migrations(directory)
     async with _migration_lock(conn):
@@ -81,19 +82,43 @@ def plan(
     # that no longer exists.
     if pending_core and pending_core[0].version < latest:
         raise OutOfOrderMigrationError(pending_core[0].filename, latest)
-    waiting = {m.domain: m for m in domains if m.name not in done}
+    waiting = [m for m in domains if m.name not in done]  # by domain, then step
+    _check_steps(domains, waiting, applied)
     pending: list[AnyMigration] = []
     for migration in pending_core:
         # A core migration that alters a domain's tables needs them: on a fresh database the
-        # domain's migration goes right before it rather than after every core one.
+        # domain's first migration goes right before it rather than after every core one (its
+        # next migrations, written later, still follow the core ones).
         for domain in migration.requires_domains:
-            if domain in waiting:
-                pending.append(waiting.pop(domain))
+            first = next((m for m in waiting if m.domain == domain and m.step == 1), None)
+            if first is not None:
+                pending.append(first)
+                waiting.remove(first)
             elif domain_record_name(domain) not in done:
                 raise MissingDomainError(migration.filename, domain)
         pending.append(migration)
-    pending.extend(waiting.values())  # in file-name order, as loaded
+    pending.extend(waiting)
     return Plan(pending=pending, retired=retired)
+
+
+def _check_steps(
+    domains: Sequence[DomainMigration],
+    waiting: Sequence[DomainMigration],
+    applied: Sequence[AppliedMigration],
+) -> None:
+    """Refuse a domain's pending migration that does not follow its previous step, applied or
+    pending, or that comes before a step already applied."""
+    done = {record.name for record in applied}
+    on_disk = {m.name for m in domains}
+    for migration in waiting:
+        if migration.step == 1:
+            continue
+        previous = domain_record_name(migration.domain, migration.step - 1)
+        if previous not in done and previous not in on_disk:
+            raise DomainStepError(migration.filename, f"follows {previous}, which is missing")
+        later = domain_record_name(migration.domain, migration.step + 1)
+        if later in done:
+            raise DomainStepError(migration.filename, f"is not applied but {later} is")
 
 
 def _check_applied(

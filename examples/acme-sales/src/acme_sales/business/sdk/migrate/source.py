@@ -6,7 +6,9 @@ Two kinds live under `sql/`:
   recorded as `NNNN_description`.
 - domain migrations, `sql/domains/<domain>.sql`: one per business domain, creating that domain's
   tables and views and depending only on core tables; recorded as `domain:<domain>`. They are
-  independent of each other, so a render with any set of domains has a valid schema.
+  independent of each other, so a render with any set of domains has a valid schema. A domain
+  whose fields changed has its next migrations too, `sql/domains/<domain>.NNNN.sql` (0002 and up,
+  altering what the ones before made), recorded as `domain:<domain>.NNNN` and applied in order.
 
 A core migration that alters a domain's tables says so with a line `-- requires domain: NAME`,
 and that domain's migration is applied before it.
@@ -34,7 +36,8 @@ DOMAINS_DIR: Final = "domains"  # under SQL_DIR
 
 _CORE_NAME = re.compile(r"^(?P<version>\d{4})_(?P<description>[a-z0-9]+(?:_[a-z0-9]+)*)\.sql$")
 _SNAKE = r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*"
-_DOMAIN_NAME = re.compile(rf"^(?P<domain>{_SNAKE})\.sql$")
+_STEP = r"\d{4}"  # a domain's next migrations: <domain>.0002.sql, ...
+_DOMAIN_NAME = re.compile(rf"^(?P<domain>{_SNAKE})(?:\.(?P<step>{_STEP}))?\.sql$")
 _REQUIRES = re.compile(r"^--\s*requires domain:(?P<domain>.*)$", re.MULTILINE)
 
 
@@ -64,23 +67,26 @@ class Migration:
 
 @dataclass(frozen=True)
 class DomainMigration:
-    """The migration of one business domain, `domains/<domain>.sql`."""
+    """A migration of one business domain: `domains/<domain>.sql` creates its tables (step 1),
+    `domains/<domain>.NNNN.sql` (step NNNN, from 2) alters them."""
 
     domain: str
-    filename: str  # relative to sql/: domains/<domain>.sql
+    filename: str  # relative to sql/: domains/<domain>.sql, domains/<domain>.0002.sql
     sql: str
     checksum: str
+    step: int = 1
 
     kind: ClassVar[Literal[Kind.DOMAIN]] = Kind.DOMAIN
 
     @property
     def name(self) -> str:
         """Its key in schema_migrations."""
-        return domain_record_name(self.domain)
+        return domain_record_name(self.domain, self.step)
 
 
-def domain_record_name(domain: str) -> str:
-    return f"{Kind.DOMAIN}:{domain}"
+def domain_record_name(domain: str, step: int = 1) -> str:
+    """`domain:<domain>` for a domain's first migration, `domain:<domain>.NNNN` for the next."""
+    return f"{Kind.DOMAIN}:{domain}" if step == 1 else f"{Kind.DOMAIN}:{domain}.{step:04d}"
 
 
 def load_migrations(directory: Traversable = SQL_DIR) -> list[Migration]:
@@ -101,7 +107,7 @@ def load_migrations(directory: Traversable = SQL_DIR) -> list[Migration]:
 
 
 def load_domain_migrations(directory: Traversable = SQL_DIR) -> list[DomainMigration]:
-    """Every domain migration in `directory`/domains, by file name; none when it has none."""
+    """Every domain migration in `directory`/domains, by domain then step; none when it has none."""
     domains = directory / DOMAINS_DIR
     if not domains.is_dir():  # a project may have no domains at all
         return []
@@ -110,7 +116,7 @@ def load_domain_migrations(directory: Traversable = SQL_DIR) -> list[DomainMigra
         for entry in domains.iterdir()
         if entry.is_file() and entry.name.endswith(".sql")
     ]
-    return sorted(found, key=lambda migration: migration.filename)
+    return sorted(found, key=lambda migration: (migration.domain, migration.step))
 
 
 def _read_core(entry: Traversable) -> Migration:
@@ -132,7 +138,8 @@ def _read_core(entry: Traversable) -> Migration:
 def _read_domain(entry: Traversable) -> DomainMigration:
     filename = f"{DOMAINS_DIR}/{entry.name}"
     match = _DOMAIN_NAME.match(entry.name)
-    if match is None:
+    step = int(match["step"] or 1) if match is not None else 0
+    if match is None or (match["step"] is not None and step < 2):
         raise DomainMigrationNameError(filename)
     content = entry.read_bytes()
     return DomainMigration(
@@ -140,6 +147,7 @@ def _read_domain(entry: Traversable) -> DomainMigration:
         filename=filename,
         sql=content.decode("utf-8"),
         checksum=_checksum(content),
+        step=step,
     )
 
 
