@@ -128,3 +128,28 @@ def colliding_domains(identifiers: Counter[str], domain_count: int) -> dict[str,
 
 def field_count(domains: dict[str, Any]) -> int:
     return sum(len(spec["fields"]) for spec in domains.values())
+
+
+def classes_a_domain_could_shadow(project: Path, marks: Iterable[str]) -> set[str]:
+    """Classes the files shaped by the domains import or define, other than the domains' own,
+    that some domain name the validator otherwise accepts would be called (`page` -> Page)."""
+    ext = domains_extension()
+    marks = tuple(marks)
+    classes: set[str] = set()
+    for path in sorted(project.rglob("*.py")):
+        source = path.read_text()
+        if ".venv" in path.parts or not any(mark in source for mark in marks):
+            continue
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.alias):
+                classes.add(node.asname or node.name.split(".")[-1])
+            elif isinstance(node, ast.ClassDef):
+                classes.add(node.name)
+    own = tuple(mark for mark in marks if mark[:1].isupper())
+    return {
+        name
+        for name in classes
+        if not any(mark in name for mark in own)
+        and ext._pascal(_snake(name)) == name
+        and not ext._name_problem(_snake(name), imported=frozenset())
+    }

@@ -17,7 +17,14 @@ import pytest
 import yaml
 from extension import domains_extension, generated_test_files
 from images import base_images
-from names import colliding_domains, domain_marks, field_count, field_kinds, generated_identifiers
+from names import (
+    classes_a_domain_could_shadow,
+    colliding_domains,
+    domain_marks,
+    field_count,
+    field_kinds,
+    generated_identifiers,
+)
 from rendering import GENERATED_NAMES, REPO_ROOT, iter_files, read_answers, render
 
 if TYPE_CHECKING:
@@ -662,6 +669,17 @@ def test_colliding_names_answer_is_accepted_and_covers_every_field_type(
     # Names the first wave refused or broke on are among them.
     fields = {name for spec in colliding_names_answer.values() for name in spec["fields"]}
     assert {"order", "params", "nullable", "errors", "filter", "date", "scalars"} <= fields
+
+
+def test_the_classes_a_domain_may_not_be_named_after_are_those_the_render_uses(
+    answer_set_render: tuple[str, Path],
+) -> None:
+    """extensions/domains.py refuses a domain named like a class its code imports (`page`): the
+    list it keeps is exactly what the every-field-type render imports or defines so."""
+    case, probe = answer_set_render
+    assert case == "every-field-type"
+    marks = domain_marks(yaml.safe_load(EVERY_FIELD_TYPE_DOMAINS))
+    assert classes_a_domain_could_shadow(probe, marks) == set(domains_extension().IMPORTED_CLASSES)
 
 
 @pytest.fixture(scope="session")
