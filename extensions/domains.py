@@ -1228,11 +1228,16 @@ def _step(
                 [],
                 [],
             )
+        if was is None and references:  # a new reference: its column is looked up by id
+            index = f"CREATE INDEX {domain['table']}_{field_name}_idx ON {table} ({column});"
+        else:
+            index = ""
         if was is None:
             if optional:
                 statements.append(
                     f"ALTER TABLE {table} ADD COLUMN {column} {f['sql_type']} NULL{references};"
                 )
+                statements += [index] if index else []
                 continue
             if field_name not in backfill:
                 return _needs_backfill(name, field_name, "a new required field"), None, [], []
@@ -1242,6 +1247,7 @@ def _step(
                 f"{references};"
             )
             statements.append(f"ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT;")
+            statements += [index] if index else []
             used.setdefault("backfill", {})[field_name] = backfill[field_name]
             continue
         old_kind, old_optional, old_enum = _field_kind(was)
