@@ -11,6 +11,7 @@ Copier loads this file through copier-template-extensions. It gives templates:
 
 from __future__ import annotations
 
+import hashlib
 import keyword
 import re
 import shutil
@@ -449,7 +450,9 @@ def normalise(domains: Any) -> list[dict[str, Any]]:
             else:
                 f.ref.update(_target(built[target]))
                 del f.ref["name"]
+            f.ref["constraint"] = _constraint_name(f"{domain.table}_{f.name}_fkey")
             f.ref["sql"] = (
+                f"CONSTRAINT {f.ref['constraint']} "
                 f"REFERENCES {f.ref['table_sql']} ({f.ref['id_column']}) "
                 f"ON DELETE {f.ref['on_delete'].upper()}"
             )
@@ -952,6 +955,14 @@ def _ref_samples(target: str) -> list[str]:
 
 
 _REF_NAMESPACE = uuid.UUID("6f1c2b1e-8f0a-4c8e-9a51-3d0c7e6b2a10")
+
+
+def _constraint_name(name: str) -> str:
+    """`name` as Postgres keeps it (at most 63 bytes): a longer one is cut and made unique again
+    with a digest of the whole, so that the store can tell which reference a violation names."""
+    if len(name) <= 63:
+        return name
+    return f"{name[:54]}_{hashlib.sha256(name.encode()).hexdigest()[:8]}"
 
 
 def _target(domain: Domain) -> dict[str, Any]:

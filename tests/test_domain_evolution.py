@@ -123,11 +123,12 @@ def test_a_reference_added_to_a_migrated_domain_requires_the_domain_it_names() -
     )
     (step,) = ext.evolve(RECORD, answer).steps
     assert step["statements"] == [
-        "ALTER TABLE homes ADD COLUMN product_id UUID NULL REFERENCES products (product_id) "
-        "ON DELETE RESTRICT;",
+        "ALTER TABLE homes ADD COLUMN product_id UUID NULL CONSTRAINT homes_product_id_fkey "
+        "REFERENCES products (product_id) ON DELETE RESTRICT;",
         "CREATE INDEX homes_product_id_idx ON homes (product_id);",
         "ALTER TABLE homes ADD COLUMN agent UUID NOT NULL DEFAULT "
-        "'00000000-0000-4000-8000-000000000001' REFERENCES users (user_id) ON DELETE CASCADE;",
+        "'00000000-0000-4000-8000-000000000001' CONSTRAINT homes_agent_fkey REFERENCES users "
+        "(user_id) ON DELETE CASCADE;",
         "ALTER TABLE homes ALTER COLUMN agent DROP DEFAULT;",
         "CREATE INDEX homes_agent_idx ON homes (agent);",
     ]

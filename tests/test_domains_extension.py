@@ -731,8 +731,15 @@ def test_a_reference_is_a_uuid_column_with_a_foreign_key_and_its_own_facts() -> 
         "UUID",
         "UUID",
     )
-    assert to_product["ref"]["sql"] == "REFERENCES stock (product_id) ON DELETE RESTRICT"
-    assert to_user["ref"]["sql"] == "REFERENCES users (user_id) ON DELETE CASCADE"
+    assert to_product["ref"]["sql"] == (
+        "CONSTRAINT lines_product_id_fkey REFERENCES stock (product_id) ON DELETE RESTRICT"
+    )
+    assert to_user["ref"]["sql"] == (
+        "CONSTRAINT lines_reviewer_fkey REFERENCES users (user_id) ON DELETE CASCADE"
+    )
+    long = ext.normalise({"w" * 16: {"plural": "p" * 40, "fields": {"f" * 20: {"ref": "user"}}}})
+    (field,) = long[0]["fields"]
+    assert len(field["ref"]["constraint"]) == 63  # as Postgres keeps it
     assert (to_product["filter"], to_product["camel"]) == ("equals", "productId")
     assert (
         to_product["samples"] == sorted(to_product["samples"]) and len(to_product["samples"]) == 3

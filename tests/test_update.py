@@ -331,7 +331,10 @@ def test_update_adds_a_domain_referencing_a_migrated_one(
     assert not [path for _, path in changes if "/migrate/sql/" in path and "order_line" not in path]
     sql = (project.path / MIGRATIONS / "order_line.sql").read_text(encoding="utf-8")
     assert "-- requires domain: product\n" in sql
-    assert "product_id UUID NOT NULL REFERENCES products (product_id) ON DELETE RESTRICT," in sql
+    assert (
+        "product_id UUID NOT NULL CONSTRAINT order_lines_product_id_fkey REFERENCES products "
+        "(product_id) ON DELETE RESTRICT,"
+    ) in sql
 
     # The migrated database takes it; the foreign key holds against the rows already there.
     run_in_project(project.path, UV_SYNC, label="uv sync --locked [update, reference added]")
