@@ -11,10 +11,12 @@ Copier loads this file through copier-template-extensions. It gives templates:
 
 from __future__ import annotations
 
+import hashlib
 import keyword
 import re
 import shutil
 import subprocess
+import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -280,6 +282,29 @@ FIELD_TYPES: dict[str, FieldType] = {
 }
 ENUM = "enum"
 
+# A reference to a row of another domain of the answer (or of `user`): `{ref: product}`. Its own
+# type, kept out of FIELD_TYPES since it is never written as a bare name (the target must be said).
+REF = "ref"
+REF_TARGET_USER = "user"  # the built-in users table, which a field may reference too
+ON_DELETE = ("restrict", "cascade")  # what deleting a referenced row does; restrict by default
+REF_TYPE = FieldType(
+    app_type="UUID",
+    bus_type="UUID",
+    parse="scalars.reference",
+    to_app="{v}",
+    to_db="{v}",
+    to_bus="{v}",
+    sql_type="UUID",
+    filter="equals",
+    samples=(),  # the ids of rows the generated tests create first: see _ref_samples
+    invalid="00000000-0000-4000-8000-0000000000ff",  # a UUID no row has: the bus refuses it
+    wrong_shape="not-a-uuid",
+    from_query="params.uuid({v})",
+    query_schema="apidoc.UUID",
+    body_schema="",
+    imports=("scalars",),
+)
+
 # How an audit row's data holds a business value `{v}` of each type: what json.dumps takes, as
 # the API shows it (money and times as text).
 AUDIT_JSON: dict[str, str] = {
@@ -293,6 +318,7 @@ AUDIT_JSON: dict[str, str] = {
     "date": "{v}.isoformat()",
     "datetime": "{v}.isoformat()",
     ENUM: "{v}.value",
+    REF: "str({v})",
 }
 
 
@@ -325,6 +351,7 @@ class Field:
     column: str = ""  # the column as SQL writes it (quoted if a key word)
     query_parser: str = ""  # the app/query.py function parsing its filter's text
     to_json: str = ""  # expression turning business value `{v}` into its audit JSON value
+    ref: dict[str, Any] | None = None  # a reference's target (see _ref_target), else None
 
 
 @dataclass
@@ -350,6 +377,14 @@ class Domain:
     has_dates: bool  # a field of type date
     label: str  # the field that names a row in its audit trail (a required text or name), or ""
     shadowed: list[str]  # ANNOTATION_NAMES that fields are called: class bodies alias them
+    refs: list[Field] = field(default_factory=list)  # its reference fields
+    targets: list[dict[str, Any]] = field(default_factory=list)  # the domains they reference
+    requires: list[str] = field(default_factory=list)  # those domains' names, for its migration
+    referenced_by: list[str] = field(default_factory=list)  # the domains referencing it
+    seed_order: list[dict[str, Any]] = field(default_factory=list)  # targets, transitively
+    seed_users: list[str] = field(default_factory=list)  # the ids of the users they reference
+    seed_ids: list[str] = field(default_factory=list)  # referenced: its rows' ids in tests
+    seed_body: dict[str, Any] = field(default_factory=dict)  # and the JSON they are made from
 
 
 def domain_problem(domains: Any) -> str:
@@ -383,16 +418,15 @@ def domain_problem(domains: Any) -> str:
                 "give one a different `plural`"
             )
         plurals[plural] = name
-    return ""
+    return _reference_problem(domains)
 
 
 def normalise(domains: Any) -> list[dict[str, Any]]:
     """The answer as the templates use it; [] for an answer `domain_problem` refuses."""
     if not domains or domain_problem(domains):
         return []
-    result = []
-    for name, spec in domains.items():
-        domain = _domain(name, spec)
+    built = {name: _domain(name, spec) for name, spec in domains.items()}
+    for domain in built.values():
         for f in domain.fields:
             qualified = f"{domain.pkg}bus.{f.parse}" if f.type == ENUM else f.parse
             f.app_parse = f"nullable({qualified})" if f.optional else qualified
@@ -403,8 +437,54 @@ def normalise(domains: Any) -> list[dict[str, Any]]:
             f.to_json = AUDIT_JSON[f.type]
             if f.type == ENUM:
                 f.from_query = f"{domain.pkg}bus.{f.from_query}"
-        result.append(asdict(domain))
-    return result
+    order = _dependency_order(domains)
+    for domain in built.values():
+        for f in domain.refs:
+            assert f.ref is not None
+            target = f.ref["target"]
+            if target == REF_TARGET_USER:
+                f.ref.update(table_sql="users", id_column="user_id", title="user", pkg="user")
+                f.ref.update(class_name="User", route="users")
+            else:
+                f.ref.update(_target(built[target]))
+                del f.ref["name"]
+            f.ref["constraint"] = _constraint_name(f"{domain.table}_{f.name}_fkey")
+            f.ref["sql"] = (
+                f"CONSTRAINT {f.ref['constraint']} "
+                f"REFERENCES {f.ref['table_sql']} ({f.ref['id_column']}) "
+                f"ON DELETE {f.ref['on_delete'].upper()}"
+            )
+    for name, domain in built.items():
+        targets = list(dict.fromkeys(f.ref["target"] for f in domain.refs if f.ref))
+        domain.requires = [t for t in targets if t != REF_TARGET_USER]
+        domain.targets = [_target(built[t]) for t in domain.requires]
+        domain.referenced_by = [
+            other.name
+            for other in built.values()
+            if any(f.ref and f.ref["target"] == name for f in other.refs)
+        ]
+        closure = _closure(domains, name)
+        # The rows its generated tests create first, each after those it references: every
+        # field at its first sample (a reference's first sample is such a row's id).
+        domain.seed_order = [
+            {
+                **_target(built[t]),
+                "body": {f.camel: f.samples[0] for f in built[t].fields},
+                "ids": _ref_samples(t),
+            }
+            for t in order
+            if t in closure
+        ]
+        if domain.referenced_by:  # the rows the referencing domains' tests create first
+            domain.seed_ids = _ref_samples(name)
+            domain.seed_body = {f.camel: f.samples[0] for f in domain.fields}
+        if any(
+            f.ref and f.ref["target"] == REF_TARGET_USER
+            for seeded in [name, *closure]
+            for f in built[seeded].refs
+        ):
+            domain.seed_users = _ref_samples(REF_TARGET_USER)
+    return [asdict(domain) for domain in built.values()]
 
 
 class DomainsExtension(Extension):
@@ -612,11 +692,18 @@ def _field_problem(domain: str, name: Any, spec: Any) -> str:
             f"{where}: its query filter {sorted(filters)[0]!r} would be a parameter the list "
             f"route already has ({', '.join(sorted(ROUTE_PARAMETERS))}); choose another field name"
         )
+    if isinstance(spec, dict) and REF in spec:
+        problem = _ref_spec_problem(spec)
+        if problem:
+            return f"{where}: {problem}"
+    if isinstance(spec, str) and spec.removesuffix("?") == REF:
+        return f"{where}: a reference names its domain: {{ref: product}} (or {{ref: user}})"
     kind, _, enum = _field_kind(spec)
     if kind is None:
         return (
             f"{where}: unknown field type {spec!r}; use one of "
-            f"{', '.join(FIELD_TYPES)} (a trailing ? makes it optional) or {{enum: [...]}}"
+            f"{', '.join(FIELD_TYPES)} (a trailing ? makes it optional), {{enum: [...]}} or "
+            "{ref: <domain>}"
         )
     if kind == ENUM:
         if not enum:
@@ -638,6 +725,104 @@ def _filter_names(name: str, spec: Any) -> set[str]:
     return {camel}
 
 
+def _ref_spec_problem(spec: dict[str, Any]) -> str:
+    """What is wrong with a reference's own keys ("" when nothing)."""
+    unknown = set(spec) - {REF, "optional", "on_delete"}
+    if unknown:
+        return f"a reference takes `ref`, `optional` and `on_delete`, not {sorted(unknown)}"
+    if not isinstance(spec[REF], str) or not SNAKE.match(spec[REF]):
+        return "`ref` must name a domain of the answer (or user), such as {ref: product}"
+    if spec.get("on_delete", "restrict") not in ON_DELETE:
+        return f"`on_delete` must be one of {', '.join(ON_DELETE)}"
+    if not isinstance(spec.get("optional", False), bool):
+        return "`optional` must be true or false"
+    return ""
+
+
+def _ref_of(spec: Any) -> tuple[str, str] | None:
+    """(target domain, on_delete) of a reference field spec; None for any other field."""
+    if isinstance(spec, dict) and REF in spec:
+        return spec[REF], spec.get("on_delete", "restrict")
+    return None
+
+
+def _references(domains: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Per domain, its reference fields' targets (field -> target domain), in field order."""
+    return {
+        name: {
+            field_name: ref[0]
+            for field_name, field_spec in spec["fields"].items()
+            if (ref := _ref_of(field_spec)) is not None
+        }
+        for name, spec in domains.items()
+    }
+
+
+def _reference_problem(domains: dict[str, Any]) -> str:
+    """Whether the references between domains can be made: known targets, no domain referring
+    to itself, no cycle (each domain's table must be created after the tables it references)."""
+    refs = _references(domains)
+    for name, targets in refs.items():
+        for field_name, target in targets.items():
+            where = f"domains: {name}.{field_name}"
+            if target == name:
+                return (
+                    f"{where} references its own domain {name!r}; a domain cannot reference "
+                    "itself (its first row could reference none, and each domain's migration "
+                    "and tests create the rows it references first)"
+                )
+            if target != REF_TARGET_USER and target not in domains:
+                return (
+                    f"{where} references {target!r}, which is not a domain of the answer; "
+                    f"a reference names one of them ({', '.join(domains)}) or user"
+                )
+    # Depth-first search for a cycle, reported in the order it runs.
+    state: dict[str, int] = {}  # 1: on the path being explored, 2: done
+
+    def visit(name: str, path: list[str]) -> list[str]:
+        state[name] = 1
+        for target in dict.fromkeys(refs[name].values()):
+            if target == REF_TARGET_USER:
+                continue
+            if state.get(target) == 1:
+                return [*path[path.index(target) :], target] if target in path else [name, target]
+            if target not in state:
+                cycle = visit(target, [*path, target])
+                if cycle:
+                    return cycle
+        state[name] = 2
+        return []
+
+    for name in domains:
+        if name not in state:
+            cycle = visit(name, [name])
+            if cycle:
+                return (
+                    f"domains: the references {' -> '.join(cycle)} form a cycle; a domain's "
+                    "table is created after the tables it references, so references must not "
+                    "lead back to where they start; remove one of them"
+                )
+    return ""
+
+
+def _dependency_order(domains: dict[str, Any]) -> list[str]:
+    """The domain names, each after the domains it references (the answer's order otherwise)."""
+    refs = _references(domains)
+    ordered: list[str] = []
+
+    def place(name: str) -> None:
+        if name in ordered:
+            return
+        for target in refs[name].values():
+            if target != REF_TARGET_USER:
+                place(target)
+        ordered.append(name)
+
+    for name in domains:
+        place(name)
+    return ordered
+
+
 def _field_kind(spec: Any) -> tuple[str | None, bool, list[Any]]:
     """(type, optional, enum values) of a field spec, or (None, ...) for an unknown type."""
     if isinstance(spec, str):
@@ -646,6 +831,10 @@ def _field_kind(spec: Any) -> tuple[str | None, bool, list[Any]]:
         return (kind if kind in FIELD_TYPES else None), optional, []
     if isinstance(spec, dict):
         optional = spec.get("optional", False)
+        if REF in spec:
+            if not isinstance(optional, bool) or _ref_spec_problem(spec):
+                return None, False, []
+            return REF, optional, []
         if not isinstance(optional, bool) or set(spec) - {"type", "enum", "optional"}:
             return None, False, []
         if "enum" in spec:
@@ -662,7 +851,7 @@ def _domain(name: str, spec: dict[str, Any]) -> Domain:
     plural = _plural(name, spec)
     class_name = _pascal(name)
     fields = [_field(class_name, fname, fspec) for fname, fspec in spec["fields"].items()]
-    used = {imp for f in fields if f.type != ENUM for imp in FIELD_TYPES[f.type].imports}
+    used = {imp for f in fields if f.type != ENUM for imp in _type_of(f.type).imports}
     classes = sorted(imp for imp in used if imp[0].isupper())
     return Domain(
         name=name,
@@ -690,6 +879,7 @@ def _domain(name: str, spec: dict[str, Any]) -> Domain:
         has_dates=any(f.type == "date" for f in fields),
         label=next((f.name for f in fields if f.type in ("text", "name") and not f.optional), ""),
         shadowed=sorted({f.name for f in fields} & ANNOTATION_NAMES),
+        refs=[f for f in fields if f.type == REF],
     )
 
 
@@ -725,7 +915,8 @@ def _field(class_name: str, name: str, spec: Any) -> Field:
             query_schema=f"apidoc.choice({sorted(enum)!r})",
             body_schema=f"apidoc.choice({sorted(enum)!r})",
         )
-    ft = FIELD_TYPES[kind]
+    ft = REF_TYPE if kind == REF else FIELD_TYPES[kind]
+    ref = _ref_of(spec)
     return Field(
         name=name,
         camel=camel,
@@ -738,7 +929,7 @@ def _field(class_name: str, name: str, spec: Any) -> Field:
         parse=ft.parse,
         sql_type=ft.sql_type,
         filter=ft.filter,
-        samples=list(ft.samples),
+        samples=_ref_samples(ref[0]) if ref else list(ft.samples),
         invalid=ft.invalid,
         wrong_shape=ft.wrong_shape,
         to_app=ft.to_app,
@@ -747,7 +938,56 @@ def _field(class_name: str, name: str, spec: Any) -> Field:
         from_query=ft.from_query,
         query_schema=ft.query_schema,
         body_schema=ft.body_schema,
+        ref=None if ref is None else {"target": ref[0], "on_delete": ref[1]},
     )
+
+
+def _type_of(kind: str) -> FieldType:
+    return REF_TYPE if kind == REF else FIELD_TYPES[kind]
+
+
+def _ref_samples(target: str) -> list[str]:
+    """The ids the generated tests give the rows of `target` they create for references to it,
+    in ascending order (as Postgres orders UUIDs): the samples of every field referencing it."""
+    return sorted(str(uuid.uuid5(_REF_NAMESPACE, f"{target}/{index}")) for index in range(3))
+
+
+_REF_NAMESPACE = uuid.UUID("6f1c2b1e-8f0a-4c8e-9a51-3d0c7e6b2a10")
+
+
+def _constraint_name(name: str) -> str:
+    """`name` as Postgres keeps it (at most 63 bytes): a longer one is cut and made unique again
+    with a digest of the whole, so that the store can tell which reference a violation names."""
+    if len(name) <= 63:
+        return name
+    return f"{name[:54]}_{hashlib.sha256(name.encode()).hexdigest()[:8]}"
+
+
+def _target(domain: Domain) -> dict[str, Any]:
+    """What the code of a domain referencing `domain` names of it."""
+    return {
+        "name": domain.name,
+        "pkg": domain.pkg,
+        "class_name": domain.class_name,
+        "title": domain.title,
+        "plural": domain.plural,
+        "route": domain.route,
+        "table_sql": domain.table_sql,
+        "id_column": domain.id_column,
+    }
+
+
+def _closure(domains: dict[str, Any], name: str) -> set[str]:
+    """The domains `name` references, directly or through others (never `user`)."""
+    refs = _references(domains)
+    found: set[str] = set()
+    waiting = [name]
+    while waiting:
+        for target in refs[waiting.pop()].values():
+            if target != REF_TARGET_USER and target not in found:
+                found.add(target)
+                waiting.append(target)
+    return found
 
 
 def _plural(name: str, spec: Any) -> str:
@@ -786,6 +1026,7 @@ ANSWERS_FILE = ".copier-answers.yml"  # copier.yml's _answers_file
 EVOLUTION_KEYS = ("drop", "retype", "backfill")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
 _MONEY = re.compile(r"^[0-9]{1,9}(\.[0-9]{1,2})?$")
 _NAME_VALUE = re.compile(r"^[A-Za-z][A-Za-z0-9' -]{2,19}$")
 
@@ -825,6 +1066,8 @@ def _backfill_problem(kind: str | None, enum: list[Any], value: Any) -> str:
         return "must not be null: it fills a required field"
     if kind == ENUM:
         return "" if value in enum else f"must be one of the enum's values {enum}"
+    if kind == REF:
+        return "" if _UUID.match(str(value)) else "must be the id (a UUID) of a referenced row"
     if kind in ("int", "quantity"):
         if isinstance(value, bool) or not isinstance(value, int):
             return "must be a whole number"
@@ -855,6 +1098,14 @@ def _canonical_field(spec: Any) -> Any:
     kind, optional, enum = _field_kind(spec)
     if kind == ENUM:
         return {ENUM: list(enum), "optional": True} if optional else {ENUM: list(enum)}
+    ref = _ref_of(spec)
+    if ref is not None:
+        target, on_delete = ref
+        return {
+            REF: target,
+            **({"optional": True} if optional else {}),
+            **({"on_delete": on_delete} if on_delete != "restrict" else {}),
+        }
     return f"{kind}?" if optional else kind
 
 
@@ -896,7 +1147,9 @@ def evolve(recorded: dict[str, Any] | None, domains: Any) -> Evolution:
         for number in range(2, len(past) + 1):  # the recorded ones, as they were made
             entry = past[number - 1]
             then = {**entry, "plural": plural}
-            (domain,) = normalise({name: {"plural": plural, "fields": entry["fields"]}})
+            # With the other domains, which the fields' references may name.
+            replay = {**domains, name: {"plural": plural, "fields": entry["fields"]}}
+            domain = next(d for d in normalise(replay) if d["name"] == name)
             _, _, statements, notes = _step(name, then, past[: number - 1], entry["fields"], domain)
             steps.append(_step_file(name, number, domain, statements, notes))
         problem, made, statements, notes = _step(name, spec, past, fields, by_name[name])
@@ -917,6 +1170,14 @@ def _step_file(
         "d": domain,
         "statements": statements,
         "notes": notes,
+        # The domains whose tables the columns it adds reference: created before it.
+        "requires": [
+            f["ref"]["target"]
+            for f in domain["fields"]
+            if f["ref"]
+            and f["ref"]["target"] != REF_TARGET_USER
+            and any(f["ref"]["sql"] in s and f["column"] in s for s in statements)
+        ],
         # Recreated around any ALTER TABLE: a view pins its columns and their types.
         "view": any(s.startswith("ALTER TABLE") for s in statements),
     }
@@ -966,17 +1227,36 @@ def _step(
         column = f["column"]
         was = before.get(field_name)
         kind, optional, enum = _field_kind(now)
+        references = _references_clause(f)
+        if was is not None and _ref_of(was) != _ref_of(now):
+            return (
+                f"domains: {name}.{field_name} changes from {_describe(was)} to "
+                f"{_describe(now)}; a reference's target and delete rule are fixed once "
+                f"migrated: add a new field (and `drop: [{field_name}]`) instead",
+                None,
+                [],
+                [],
+            )
+        if was is None and references:  # a new reference: its column is looked up by id
+            index = f"CREATE INDEX {domain['table']}_{field_name}_idx ON {table} ({column});"
+        else:
+            index = ""
         if was is None:
             if optional:
-                statements.append(f"ALTER TABLE {table} ADD COLUMN {column} {f['sql_type']} NULL;")
+                statements.append(
+                    f"ALTER TABLE {table} ADD COLUMN {column} {f['sql_type']} NULL{references};"
+                )
+                statements += [index] if index else []
                 continue
             if field_name not in backfill:
                 return _needs_backfill(name, field_name, "a new required field"), None, [], []
             value = _sql_literal(backfill[field_name])
             statements.append(
-                f"ALTER TABLE {table} ADD COLUMN {column} {f['sql_type']} NOT NULL DEFAULT {value};"
+                f"ALTER TABLE {table} ADD COLUMN {column} {f['sql_type']} NOT NULL DEFAULT {value}"
+                f"{references};"
             )
             statements.append(f"ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT;")
+            statements += [index] if index else []
             used.setdefault("backfill", {})[field_name] = backfill[field_name]
             continue
         old_kind, old_optional, old_enum = _field_kind(was)
@@ -1032,6 +1312,14 @@ def _step(
     return "", {"fields": fields, **used}, statements, notes
 
 
+def _references_clause(f: dict[str, Any]) -> str:
+    """` REFERENCES <table> (<id>) ON DELETE ...` for a reference field's column, else ""."""
+    ref = f.get("ref")
+    if not ref:
+        return ""
+    return f" {ref['sql']}"
+
+
 def _type_comment(table: str, column: str, spec: Any) -> str:
     """A statement recording a field's type on its column, for a change SQL does not see."""
     return f"COMMENT ON COLUMN {table}.{column} IS {_sql_literal(_describe(spec))};"
@@ -1047,14 +1335,18 @@ def _needs_backfill(domain: str, field_name: str, what: str) -> str:
 
 def _describe(spec: Any) -> str:
     kind, optional, enum = _field_kind(spec)
+    ref = _ref_of(spec)
     shown = f"enum ({', '.join(map(str, enum))})" if kind == ENUM else str(kind)
+    if ref is not None:
+        shown = f"ref {ref[0]} (on delete {ref[1]})"
     return f"{shown} (optional)" if optional else shown
 
 
 def _comparable(fields: dict[str, Any]) -> dict[str, Any]:
     return {
-        name: (kind, optional, sorted(enum))
-        for name, (kind, optional, enum) in ((n, _field_kind(s)) for n, s in fields.items())
+        name: (kind, optional, sorted(enum), _ref_of(spec))
+        for name, spec in fields.items()
+        for kind, optional, enum in [_field_kind(spec)]
     }
 
 

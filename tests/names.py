@@ -83,9 +83,15 @@ def domain_marks(domains: dict[str, Any]) -> set[str]:
 
 
 def field_kinds() -> list[Any]:
-    """Every field type, required then optional: the specs a field cycles through."""
+    """Every field type (an enum, a reference), required then optional: the specs a field
+    cycles through."""
     ext = domains_extension()
-    required: list[Any] = [*ext.FIELD_TYPES, {"enum": ["PENDING", "IN PROGRESS", "DONE"]}]
+    # A reference names `user`: every answer has it, whatever its domains are called.
+    required: list[Any] = [
+        *ext.FIELD_TYPES,
+        {"enum": ["PENDING", "IN PROGRESS", "DONE"]},
+        {"ref": "user"},
+    ]
     optional = [
         {**kind, "optional": True} if isinstance(kind, dict) else f"{kind}?" for kind in required
     ]

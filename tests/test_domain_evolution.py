@@ -112,6 +112,38 @@ def test_an_enum_value_removed_checks_the_rows() -> None:
     assert "IF EXISTS (SELECT 1 FROM homes WHERE type NOT IN ('CONDO'))" in check
 
 
+def test_a_reference_added_to_a_migrated_domain_requires_the_domain_it_names() -> None:
+    answer = changed(
+        "home",
+        fields={
+            "product_id": {"ref": "product", "optional": True},
+            "agent": {"ref": "user", "on_delete": "cascade"},
+        },
+        backfill={"agent": "00000000-0000-4000-8000-000000000001"},
+    )
+    (step,) = ext.evolve(RECORD, answer).steps
+    assert step["statements"] == [
+        "ALTER TABLE homes ADD COLUMN product_id UUID NULL CONSTRAINT homes_product_id_fkey "
+        "REFERENCES products (product_id) ON DELETE RESTRICT;",
+        "CREATE INDEX homes_product_id_idx ON homes (product_id);",
+        "ALTER TABLE homes ADD COLUMN agent UUID NOT NULL DEFAULT "
+        "'00000000-0000-4000-8000-000000000001' CONSTRAINT homes_agent_fkey REFERENCES users "
+        "(user_id) ON DELETE CASCADE;",
+        "ALTER TABLE homes ALTER COLUMN agent DROP DEFAULT;",
+        "CREATE INDEX homes_agent_idx ON homes (agent);",
+    ]
+    assert step["requires"] == ["product"]  # its file says `-- requires domain: product`
+    recorded = ext.evolve(RECORD, answer).history["home"][-1]["fields"]
+    assert recorded["agent"] == {"ref": "user", "on_delete": "cascade"}
+    changed_target = copy.deepcopy(answer)
+    changed_target["home"]["fields"]["agent"] = {"ref": "product"}
+    history = ext.evolve(RECORD, answer).history
+    assert ext.evolve(history, changed_target).problem.startswith(
+        "domains: home.agent changes from ref user (on delete cascade) to ref product (on delete "
+        "restrict); a reference's target and delete rule are fixed once migrated"
+    )
+
+
 def test_recorded_migrations_render_again_and_the_next_is_numbered_after_them() -> None:
     first = changed("product", fields={"color": "text?"})
     record = ext.evolve(RECORD, first).history
@@ -184,6 +216,10 @@ def test_refused_with_the_rule(answer: dict[str, Any], message: str) -> None:
         ({"backfill": {"quantity": -1}}, "domains: product.quantity backfill -1 must be from 0"),
         ({"backfill": {"cost": "1e2"}}, "domains: product.cost backfill '1e2' must be an amount"),
         ({"backfill": {"name": None}}, "domains: product.name backfill None must not be null"),
+        (
+            {"fields": {"name": "name", "owner": {"ref": "user"}}, "backfill": {"owner": "x"}},
+            "domains: product.owner backfill 'x' must be the id (a UUID) of a referenced row",
+        ),
     ],
 )
 def test_evolution_keys_are_checked_on_their_own(spec: dict[str, Any], message: str) -> None:

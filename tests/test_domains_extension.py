@@ -450,7 +450,7 @@ REFUSED: list[tuple[str, Any, str]] = [
             f"field-type-unknown-{case}",
             _with_field(spec),
             f"domains: widget.thing: unknown field type {spec!r}; use one of {TYPES} "
-            "(a trailing ? makes it optional) or {enum: [...]}",
+            "(a trailing ? makes it optional), {enum: [...]} or {ref: <domain>}",
         )
         for case, spec in [
             ("string", "string"),
@@ -467,6 +467,57 @@ REFUSED: list[tuple[str, Any, str]] = [
             ("mapping-enum-with-other-type", {"type": "text", "enum": ["A"]}),
         ]
     ],
+    # references
+    (
+        "ref-bare-type",
+        _with_field("ref"),
+        "domains: widget.thing: a reference names its domain: {ref: product} (or {ref: user})",
+    ),
+    (
+        "ref-unknown-key",
+        _with_field({"ref": "user", "type": "text"}),
+        "domains: widget.thing: a reference takes `ref`, `optional` and `on_delete`, not ['type']",
+    ),
+    (
+        "ref-not-a-name",
+        _with_field({"ref": 5}),
+        "domains: widget.thing: `ref` must name a domain of the answer (or user), such as "
+        "{ref: product}",
+    ),
+    (
+        "ref-on-delete-unknown",
+        _with_field({"ref": "user", "on_delete": "set null"}),
+        "domains: widget.thing: `on_delete` must be one of restrict, cascade",
+    ),
+    (
+        "ref-optional-not-bool",
+        _with_field({"ref": "user", "optional": "yes"}),
+        "domains: widget.thing: `optional` must be true or false",
+    ),
+    (
+        "ref-unknown-domain",
+        _with_field({"ref": "gadget"}),
+        "domains: widget.thing references 'gadget', which is not a domain of the answer; a "
+        "reference names one of them (widget) or user",
+    ),
+    (
+        "ref-itself",
+        _with_field({"ref": "widget"}),
+        "domains: widget.thing references its own domain 'widget'; a domain cannot reference "
+        "itself (its first row could reference none, and each domain's migration and tests "
+        "create the rows it references first)",
+    ),
+    (
+        "ref-cycle",
+        {
+            "a": {"fields": {"to_b": {"ref": "b"}}},
+            "b": {"fields": {"to_c": {"ref": "c"}}},
+            "c": {"fields": {"to_a": {"ref": "a", "optional": True}}},
+        },
+        "domains: the references a -> b -> c -> a form a cycle; a domain's table is created "
+        "after the tables it references, so references must not lead back to where they "
+        "start; remove one of them",
+    ),
     *[
         (
             f"enum-empty-{case}",
@@ -536,6 +587,26 @@ def test_rule_ids_are_unique() -> None:
         pytest.param(_with_field({"enum": ["A"], "optional": False}), id="enum-optional-false"),
         pytest.param(
             {"widget": {"plural": "widgets", "fields": FIELDS}}, id="plural-same-as-default"
+        ),
+        pytest.param(_with_field({"ref": "user"}), id="ref-user"),
+        pytest.param(
+            _with_field({"ref": "user", "optional": True, "on_delete": "cascade"}),
+            id="ref-user-optional-cascade",
+        ),
+        pytest.param(
+            {
+                "line": {"fields": {"product_id": {"ref": "product"}}},
+                "product": {"fields": {"label": {"ref": "user"}}},
+            },
+            id="ref-to-a-later-domain",
+        ),
+        pytest.param(
+            {
+                "a": {"fields": {"to_b": {"ref": "b"}, "to_c": {"ref": "c"}}},
+                "b": {"fields": {"to_c": {"ref": "c"}}},
+                "c": {"fields": FIELDS},
+            },
+            id="ref-diamond",
         ),
     ],
 )
@@ -638,3 +709,55 @@ def test_an_accepted_answer_gives_every_name_a_place_of_its_own(answer: dict[str
         assert all(p.startswith("_") and p.endswith("_from_query") for p in parsers)
         assert all(not keyword.iskeyword(f["name"]) and f["name"].isidentifier() for f in fields)
         assert set(domain["shadowed"]) <= {f["name"] for f in fields}
+
+
+# --- references -------------------------------------------------------------------------------
+
+
+def test_a_reference_is_a_uuid_column_with_a_foreign_key_and_its_own_facts() -> None:
+    answer = {
+        "line": {
+            "fields": {
+                "product_id": {"ref": "product"},
+                "reviewer": {"ref": "user", "optional": True, "on_delete": "cascade"},
+            }
+        },
+        "product": {"plural": "stock", "fields": FIELDS},
+    }
+    line, product = ext.normalise(answer)
+    to_product, to_user = line["fields"]
+    assert (to_product["type"], to_product["sql_type"], to_product["app_type"]) == (
+        "ref",
+        "UUID",
+        "UUID",
+    )
+    assert to_product["ref"]["sql"] == (
+        "CONSTRAINT lines_product_id_fkey REFERENCES stock (product_id) ON DELETE RESTRICT"
+    )
+    assert to_user["ref"]["sql"] == (
+        "CONSTRAINT lines_reviewer_fkey REFERENCES users (user_id) ON DELETE CASCADE"
+    )
+    long = ext.normalise({"w" * 16: {"plural": "p" * 40, "fields": {"f" * 20: {"ref": "user"}}}})
+    (field,) = long[0]["fields"]
+    assert len(field["ref"]["constraint"]) == 63  # as Postgres keeps it
+    assert (to_product["filter"], to_product["camel"]) == ("equals", "productId")
+    assert (
+        to_product["samples"] == sorted(to_product["samples"]) and len(to_product["samples"]) == 3
+    )
+    assert to_product["samples"] == product["seed_ids"]
+    assert line["requires"] == ["product"] and [t["name"] for t in line["targets"]] == ["product"]
+    assert product["referenced_by"] == ["line"] and not line["referenced_by"]
+    assert [t["name"] for t in line["seed_order"]] == ["product"]
+    assert line["seed_users"] == to_user["samples"]
+
+
+def test_the_rows_a_domain_references_are_seeded_in_dependency_order() -> None:
+    answer = {
+        "a": {"fields": {"to_b": {"ref": "b"}}},
+        "b": {"fields": {"to_c": {"ref": "c"}}},
+        "c": {"fields": FIELDS},
+    }
+    a, _, c = ext.normalise(answer)
+    assert [t["name"] for t in a["seed_order"]] == ["c", "b"]
+    assert a["requires"] == ["b"]  # its migration names only what its own table references
+    assert c["referenced_by"] == ["b"]

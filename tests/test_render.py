@@ -427,6 +427,9 @@ work_order:
     left: bool?
     similar: text?
     position: int?
+    batch: {ref: delivery_batch}
+    backup_batch: {ref: delivery_batch, optional: true, on_delete: cascade}
+    reviewer: {ref: user, optional: true}
 """
 ANSWER_SETS: dict[str, dict[str, str]] = {"every-field-type": {"domains": EVERY_FIELD_TYPE_DOMAINS}}
 
@@ -435,11 +438,22 @@ def test_every_field_type_claim() -> None:
     answer = yaml.safe_load(EVERY_FIELD_TYPE_DOMAINS)
     ext = domains_extension()
     assert ext.domain_problem(answer) == ""
-    batch, _ = ext.normalise(answer)
+    batch, order = ext.normalise(answer)
     assert "_" in batch["name"] and batch["plural"] != batch["name"] + "s"  # multi-word, custom
     every_type = {*ext.FIELD_TYPES, ext.ENUM}
     kinds = {(field["type"], field["optional"]) for field in batch["fields"]}
     assert kinds == {(kind, optional) for kind in every_type for optional in (False, True)}
+    # References: to a domain (restrict, and an optional one that cascades) and to a user.
+    refs = {
+        (f["ref"]["target"], f["optional"], f["ref"]["on_delete"])
+        for f in order["fields"]
+        if f["ref"]
+    }
+    assert {
+        ("delivery_batch", False, "restrict"),
+        ("delivery_batch", True, "cascade"),
+        ("user", True, "restrict"),
+    } <= refs
     specs = answer["delivery_batch"]["fields"].values()
     assert any(isinstance(spec, str) and spec.endswith("?") for spec in specs)
     assert any(isinstance(spec, dict) and spec.get("optional") is True for spec in specs)
@@ -665,7 +679,7 @@ def test_colliding_names_answer_is_accepted_and_covers_every_field_type(
         for domain in ext.normalise(colliding_names_answer)
         for field in domain["fields"]
     }
-    assert len(field_kinds()) == len(kinds) == 2 * (len(ext.FIELD_TYPES) + 1)
+    assert len(field_kinds()) == len(kinds) == 2 * (len(ext.FIELD_TYPES) + 2)  # + enum, ref
     # Names the first wave refused or broke on are among them.
     fields = {name for spec in colliding_names_answer.values() for name in spec["fields"]}
     assert {"order", "params", "nullable", "errors", "filter", "date", "scalars"} <= fields

@@ -300,6 +300,67 @@ def test_update_adds_a_domain_to_a_migrated_project(
     report(f"rendered tests after adding work_order: {summary}")
 
 
+# A domain whose field references a domain the database already has (issue 12). Its name sorts
+# before `product`: on a fresh database (the generated tests') the runner must still create
+# `products` first.
+ORDER_LINE = {"fields": {"product_id": {"ref": "product"}, "amount": "quantity"}}
+
+
+@pytest.mark.slow
+def test_update_adds_a_domain_referencing_a_migrated_one(
+    project: CopierProject,
+    migrated: Database,
+    run_in_project: Runner,
+    report: Callable[[str], None],
+) -> None:
+    migrated.admin("seed")  # an owner for the rows
+    migrated.sql(
+        "execute",
+        "INSERT INTO products (product_id, user_id, name, cost, quantity, date_created,"
+        " date_updated) SELECT gen_random_uuid(), user_id, 'Anvil', 19.99, 3, now(), now()"
+        " FROM users LIMIT 1",
+    )
+    before = migrated.migrations()
+    domains = {**DEFAULT_DOMAINS, "order_line": ORDER_LINE}
+
+    project.update(domains=domains)
+
+    # The referenced domain's code changes (its delete event, its 409), never its migration.
+    assert_clean_merge(project.path)
+    changes = _changes(project.path)
+    assert not [path for _, path in changes if "/migrate/sql/" in path and "order_line" not in path]
+    sql = (project.path / MIGRATIONS / "order_line.sql").read_text(encoding="utf-8")
+    assert "-- requires domain: product\n" in sql
+    assert (
+        "product_id UUID NOT NULL CONSTRAINT order_lines_product_id_fkey REFERENCES products "
+        "(product_id) ON DELETE RESTRICT,"
+    ) in sql
+
+    # The migrated database takes it; the foreign key holds against the rows already there.
+    run_in_project(project.path, UV_SYNC, label="uv sync --locked [update, reference added]")
+    assert migrated.migrate()["applied"] == ["domains/order_line.sql"]
+    after = migrated.migrations()
+    assert {name: after[name] for name in before} == before, "an applied migration was touched"
+    migrated.sql(
+        "execute",
+        "INSERT INTO order_lines (order_line_id, user_id, product_id, amount, date_created,"
+        " date_updated) SELECT gen_random_uuid(), user_id, product_id, 2, now(), now()"
+        " FROM products LIMIT 1;"
+        "DO $$ BEGIN DELETE FROM products; RAISE EXCEPTION 'a referenced product was deleted';"
+        " EXCEPTION WHEN foreign_key_violation THEN NULL; END $$",
+    )
+    assert migrated.sql("rows", "order_lines") == 1
+
+    # The updated project is sound: lint, types, both domains' tests and the migrations' (on
+    # fresh databases, where order_line.sql must wait for product.sql).
+    run_in_project(project.path, ["uv", "run", "ruff", "check"], label="ruff check [reference]")
+    run_in_project(project.path, ["uv", "run", "mypy"], label="mypy [reference]")
+    files = generated_test_files(domains)
+    tests = [*files["order_line"], *files["product"], "tests/business/sdk/migrate"]
+    summary = _rendered_pytest(project.path, tests, run_in_project).output.strip().splitlines()[-1]
+    report(f"rendered tests after adding order_line (references product): {summary}")
+
+
 @pytest.mark.slow
 def test_update_removes_a_domain_and_keeps_its_table(
     project: CopierProject, migrated: Database, run_in_project: Runner
