@@ -36,10 +36,10 @@ BUILT_IN_DOMAINS = frozenset(
 # so (`name` -> Name) would shadow one. tests/test_render.py computes the set from a render (every
 # such class a valid domain name would produce) and fails when this list differs from it.
 _IMPORTED_CLASS_NAMES = """
-    Annotated Any AsyncIterator AuthClient Buses Callable Database Decimal Delegate Direction Email
-    Event FieldErrors Final Logger MigrationError Money Name NewTran OrderBy Page Params Protocol
-    Provide Quantity QueryResult Request Role Router Rule SeedError Seeded Sequence Services
-    SkipValidation StrEnum Text Unchanged UnsetType UpdateUser UserBus
+    Annotated Any AsyncIterator AuthClient Awaitable Buses Callable Database Decimal Delegate
+    Direction Email Event FieldErrors Final Logger MigrationError Money Name NewTran OrderBy
+    Page Params Protocol Provide Quantity QueryResult Request Role Router Rule SeedError Seeded
+    Sequence Services SkipValidation StrEnum Text Unchanged UnsetType UpdateUser UserBus
 """
 IMPORTED_CLASSES = frozenset(_IMPORTED_CLASS_NAMES.split())
 
