@@ -4,6 +4,7 @@ They raise ParseError with the rule, like the strong types' `parse`.
 """
 
 from datetime import UTC, date, datetime
+from uuid import UUID
 
 from acme_sales.business.types.errors import ParseError
 
@@ -30,3 +31,9 @@ def utc_datetime(value: datetime) -> datetime:
     if value.utcoffset() is None:
         raise ParseError("must include a UTC offset, such as 2025-01-31T09:30:00Z")
     return value.astimezone(UTC)
+
+
+def reference(value: UUID) -> UUID:
+    """The id of a row of another domain: its shape is all there is to parse (the domain's bus
+    checks that the row exists)."""
+    return value

@@ -27,6 +27,16 @@ class DuplicateEntryError(DBError):
         super().__init__(f"duplicate entry in {table or 'table'} violates unique {constraint!r}")
 
 
+class ForeignKeyViolationError(DBError):
+    """A row would reference a missing row, or a deleted row is still referenced (SQLSTATE
+    23503): `table` is the table holding the reference."""
+
+    def __init__(self, constraint: str, table: str) -> None:
+        self.constraint = constraint
+        self.table = table
+        super().__init__(f"{table or 'table'} violates foreign key {constraint!r}")
+
+
 class DatabaseUnavailableError(DBError):
     """No connection could be had or kept: the database is down, restarting or refusing
     connections, or no connection came free (or connected) within the acquire timeout."""
@@ -47,5 +57,7 @@ def translate_errors() -> Iterator[None]:
         yield
     except asyncpg.UniqueViolationError as err:
         raise DuplicateEntryError(err.constraint_name or "", err.table_name or "") from err
+    except asyncpg.ForeignKeyViolationError as err:
+        raise ForeignKeyViolationError(err.constraint_name or "", err.table_name or "") from err
     except asyncpg.UndefinedTableError as err:
         raise UndefinedTableError(str(err)) from err

@@ -1,5 +1,5 @@
 """Domain migrations: one per domain and one per change of its fields, after the core ones,
-independent of other domains, retired when removed."""
+each after the domains it references (its `-- requires domain:` lines), retired when removed."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from acme_sales.business.sdk import migrate
 from tests.business.sdk.migrate.support import CREATE_A, recorded, table_exists, write
 
-# Each domain depends on the core table `a` only, never on another domain.
+# Each domain depends on the core table `a` only (the tests of references add their own).
 CREATE_PRODUCTS = "CREATE TABLE products (id INT PRIMARY KEY REFERENCES a (id));"
 CREATE_HOMES = "CREATE TABLE homes (id INT PRIMARY KEY REFERENCES a (id));"
 CREATE_ZOOS = "CREATE TABLE zoos (id INT PRIMARY KEY REFERENCES a (id));"
@@ -72,7 +72,7 @@ async def test_a_new_domain_is_applied_alone_whatever_its_name(
     async with empty_db_pool.acquire() as conn:
         await migrate.migrate(conn, sql_dir)
         # "apple" sorts before the applied domains: unlike a core migration, that is no reason
-        # to refuse it, because domains do not depend on each other.
+        # to refuse it, because a domain depends only on the domains it requires (none here).
         write(sql_dir, "domains/apple.sql", CREATE_ZOOS)
         run = await migrate.migrate(conn, sql_dir)
 
@@ -218,6 +218,55 @@ async def test_a_core_migration_requiring_a_domain_runs_after_it_on_a_fresh_data
     ]
 
 
+async def test_a_domain_referencing_another_runs_after_it_whatever_its_name(
+    empty_db_pool: asyncpg.Pool[asyncpg.Record], sql_dir: Path
+) -> None:
+    # "basket" sorts first but references "product", which references "cart" in turn.
+    write(
+        sql_dir,
+        "domains/basket.sql",
+        "-- requires domain: product\n"
+        "CREATE TABLE baskets (id INT PRIMARY KEY REFERENCES products (id));",
+    )
+    write(sql_dir, "domains/cart.sql", "CREATE TABLE carts (id INT PRIMARY KEY);")
+    write(
+        sql_dir,
+        "domains/product.sql",
+        "-- requires domain: cart\n"
+        "CREATE TABLE products (id INT PRIMARY KEY REFERENCES carts (id) ON DELETE RESTRICT);",
+    )
+    async with empty_db_pool.acquire() as conn:
+        run = await migrate.migrate(conn, sql_dir)
+        assert names(run) == [
+            "0001_create_a",
+            "domain:cart",
+            "domain:product",
+            "domain:basket",
+            "domain:home",
+        ]
+        # Added later, next to the applied domain it references: it simply runs.
+        write(
+            sql_dir,
+            "domains/apple.sql",
+            "-- requires domain: product\n"
+            "CREATE TABLE apples (id INT PRIMARY KEY REFERENCES products (id));",
+        )
+        assert names(await migrate.migrate(conn, sql_dir)) == ["domain:apple"]
+
+
+async def test_a_domain_referencing_an_unknown_domain_is_refused(
+    empty_db_pool: asyncpg.Pool[asyncpg.Record], sql_dir: Path
+) -> None:
+    write(sql_dir, "domains/basket.sql", "-- requires domain: shop\nSELECT 1;")
+    async with empty_db_pool.acquire() as conn:
+        with pytest.raises(
+            migrate.MissingDomainError, match=re.escape("domains/basket.sql requires")
+        ):
+            await migrate.migrate(conn, sql_dir)
+
+    assert await recorded(empty_db_pool) == []  # refused before anything ran
+
+
 async def test_a_core_migration_requiring_an_applied_domain_just_runs(
     empty_db_pool: asyncpg.Pool[asyncpg.Record], sql_dir: Path
 ) -> None:
@@ -291,7 +340,7 @@ def test_a_malformed_requirement_is_refused(tmp_path: Path) -> None:
         migrate.load_migrations(tmp_path)
 
 
-async def test_each_shipped_domain_migration_needs_only_the_core_ones(
+async def test_each_shipped_domain_migration_needs_only_the_core_ones_and_what_it_requires(
     empty_db_pool: asyncpg.Pool[asyncpg.Record], tmp_path: Path
 ) -> None:
     for migration in migrate.load_migrations():
@@ -300,15 +349,25 @@ async def test_each_shipped_domain_migration_needs_only_the_core_ones(
         write(tmp_path, migration.filename, migration.sql)
     async with empty_db_pool.acquire() as conn:
         await migrate.migrate(conn, tmp_path)
-        by_domain: dict[str, list[str]] = {}
+        by_domain: dict[str, list[migrate.DomainMigration]] = {}
         for domain in migrate.load_domain_migrations():  # by domain, then step
-            by_domain.setdefault(domain.domain, []).append(domain.sql)
-        for steps in by_domain.values():
-            # Alone on the core schema, then undone: no domain relies on another one.
+            by_domain.setdefault(domain.domain, []).append(domain)
+
+        def first_of_required(name: str) -> list[str]:
+            """The first migrations of the domains `name` requires, theirs before them."""
+            found: list[str] = []
+            for step in by_domain[name]:
+                for required in step.requires_domains:
+                    found += [*first_of_required(required), by_domain[required][0].sql]
+            return list(dict.fromkeys(found))
+
+        for name, steps in by_domain.items():
+            # On the core schema with only the domains its references require, then undone: no
+            # domain relies on another one it does not name.
             transaction = conn.transaction()
             await transaction.start()
             try:
-                for sql in steps:
+                for sql in [*first_of_required(name), *(step.sql for step in steps)]:
                     await conn.execute(sql)
             finally:
                 await transaction.rollback()

@@ -11,7 +11,29 @@ import asyncpg
 import pytest
 
 from acme_sales.business.sdk import migrate
+from acme_sales.business.sdk.migrate.source import domain_record_name
 from tests.business.sdk.migrate.support import CREATE_A, CREATE_B, recorded, table_exists, write
+
+
+def assert_shipped_order(applied: list[migrate.AnyMigration]) -> None:
+    """`applied` is every shipped migration: the core ones in order, then the domain ones by
+    domain and step, except that a domain's come after those of the domains it requires."""
+    core = migrate.load_migrations()
+    domains = migrate.load_domain_migrations()
+    assert applied[: len(core)] == core
+    rest = applied[len(core) :]
+    assert sorted(m.name for m in rest) == sorted(m.name for m in domains)
+    names = [m.name for m in rest]
+    for position, migration in enumerate(rest):
+        assert isinstance(migration, migrate.DomainMigration)
+        for required in migration.requires_domains:
+            assert names.index(domain_record_name(required)) < position, migration
+        if migration.step > 1:
+            previous = domain_record_name(migration.domain, migration.step - 1)
+            assert names.index(previous) < position, migration
+    # Without requirements, the order is by domain then step.
+    if not any(m.requires_domains for m in domains):
+        assert rest == domains
 
 
 async def test_fresh_database_gets_every_shipped_migration_recorded_with_its_checksum(
@@ -23,7 +45,7 @@ async def test_fresh_database_gets_every_shipped_migration_recorded_with_its_che
     async with empty_db_pool.acquire() as conn:
         run = await migrate.migrate(conn)
 
-    assert run.applied == shipped
+    assert_shipped_order(run.applied)
     assert run.retired == []
     assert [m.filename for m in core[:2]] == ["0001_create_users.sql", "0002_create_audit.sql"]
     assert await recorded(empty_db_pool) == sorted((m.name, m.kind, m.checksum) for m in shipped)
@@ -146,7 +168,9 @@ async def test_concurrent_runners_apply_each_migration_once(
         *migrate.load_migrations(),
         *migrate.load_domain_migrations(),
     ]
-    assert sorted((run.applied for run in runs), key=len) == [[], shipped]
+    empty, everything = sorted((run.applied for run in runs), key=len)
+    assert empty == []
+    assert_shipped_order(everything)
     assert len(await recorded(empty_db_pool)) == len(shipped)
 
 

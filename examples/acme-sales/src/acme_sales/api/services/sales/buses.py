@@ -1,7 +1,8 @@
 """The sales service's business layer, built once when the app is wired.
 
 Every domain in the `domains` answer has its bus here; a domain whose rows belong to users
-receives the UserBus to check owners.
+receives the UserBus to check owners, and a domain with reference fields the stores of the
+domains they reference (to check the rows exist) and a handler of their deletion.
 """
 
 from dataclasses import dataclass

@@ -141,7 +141,7 @@ def routes(*, users: userbus.UserBus, auth: AuthClient) -> Router:
             await users.delete(
                 mid.loaded(request, userbus.User), actor_id=mid.auth_info(request).user_id
             )
-        except userbus.LastAdminError as err:
+        except (userbus.LastAdminError, userbus.UserInUseError) as err:
             raise errs.Error(errs.ErrCode.FAILED_PRECONDITION, str(err)) from err
 
     return Router(

@@ -15,6 +15,7 @@ from acme_sales.business.domain.userbus.bus import (
     DuplicateEmailError,
     LastAdminError,
     UserBus,
+    UserInUseError,
     UserNotFoundError,
     UserStorer,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "UserBus",
     "UserDeleted",
     "UserFilter",
+    "UserInUseError",
     "UserNotFoundError",
     "UserStorer",
     "changes",

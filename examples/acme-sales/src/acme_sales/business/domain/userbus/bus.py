@@ -63,6 +63,14 @@ class AuthenticationFailedError(Exception):
         super().__init__("authentication failed")
 
 
+class UserInUseError(Exception):
+    """The user is still referenced by a row of a domain that refuses their deletion (a
+    reference field with the default `on_delete: restrict`)."""
+
+    def __init__(self, table: str) -> None:
+        super().__init__(f"user is still referenced by {table}")
+
+
 class LastAdminError(Exception):
     """The change would leave no enabled admin: nobody could manage users any more."""
 

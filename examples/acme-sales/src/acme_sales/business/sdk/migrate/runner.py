@@ -57,7 +57,8 @@ class MigrationRun:
 
 async def migrate(conn: sqldb.Connection, directory: Traversable = SQL_DIR) -> MigrationRun:
     """Apply the migrations in `directory` that this database lacks: core ones first, in version
-    order, then domain ones by domain and step, each in its own transaction with its record."""
+    order, then domain ones by domain and step (a domain after the domains it references), each
+    in its own transaction with its record."""
     core = load_migrations(directory)
     domains = load_domain_migrations(directory)
     async with _migration_lock(conn):
@@ -85,19 +86,34 @@ def plan(
     waiting = [m for m in domains if m.name not in done]  # by domain, then step
     _check_steps(domains, waiting, applied)
     pending: list[AnyMigration] = []
+
+    def place_required(migration: AnyMigration, seen: tuple[str, ...] = ()) -> None:
+        """Put the first migrations of the domains `migration` requires (and theirs) before it."""
+        for domain in migration.requires_domains:
+            first = next((m for m in waiting if m.domain == domain and m.step == 1), None)
+            if first is not None:
+                if domain in seen:
+                    raise DomainStepError(first.filename, f"requires itself through {seen}")
+                waiting.remove(first)
+                place_required(first, (*seen, domain))
+                pending.append(first)
+            elif domain_record_name(domain) not in done and not any(
+                m.name == domain_record_name(domain) for m in pending
+            ):
+                raise MissingDomainError(migration.filename, domain)
+
     for migration in pending_core:
         # A core migration that alters a domain's tables needs them: on a fresh database the
         # domain's first migration goes right before it rather than after every core one (its
         # next migrations, written later, still follow the core ones).
-        for domain in migration.requires_domains:
-            first = next((m for m in waiting if m.domain == domain and m.step == 1), None)
-            if first is not None:
-                pending.append(first)
-                waiting.remove(first)
-            elif domain_record_name(domain) not in done:
-                raise MissingDomainError(migration.filename, domain)
+        place_required(migration)
         pending.append(migration)
-    pending.extend(waiting)
+    # Then the domain migrations, by domain and step, each after the first migrations of the
+    # domains its references name (a domain's table after the tables it references).
+    while waiting:
+        next_one = waiting.pop(0)
+        place_required(next_one, (next_one.domain,))
+        pending.append(next_one)
     return Plan(pending=pending, retired=retired)
 
 

@@ -5,13 +5,15 @@ Two kinds live under `sql/`:
 - core migrations, `sql/NNNN_description.sql`: the one strictly ordered, forward-only sequence;
   recorded as `NNNN_description`.
 - domain migrations, `sql/domains/<domain>.sql`: one per business domain, creating that domain's
-  tables and views and depending only on core tables; recorded as `domain:<domain>`. They are
-  independent of each other, so a render with any set of domains has a valid schema. A domain
+  tables and views and depending on core tables and on the domains its reference fields name;
+  recorded as `domain:<domain>`. A domain's references are in its file as `-- requires domain:
+  NAME` lines, and the domains they name are applied first (the `domains` answer refuses a
+  reference cycle), so a render with any valid set of domains has a valid schema. A domain
   whose fields changed has its next migrations too, `sql/domains/<domain>.NNNN.sql` (0002 and up,
   altering what the ones before made), recorded as `domain:<domain>.NNNN` and applied in order.
 
-A core migration that alters a domain's tables says so with a line `-- requires domain: NAME`,
-and that domain's migration is applied before it.
+A core migration that alters a domain's tables says so with the same line, `-- requires domain:
+NAME`, and that domain's migration is applied before it.
 """
 
 import hashlib
@@ -75,6 +77,9 @@ class DomainMigration:
     sql: str
     checksum: str
     step: int = 1
+    # From its `-- requires domain: NAME` lines: the domains whose tables its references name,
+    # whose first migrations run before it.
+    requires_domains: tuple[str, ...] = ()
 
     kind: ClassVar[Literal[Kind.DOMAIN]] = Kind.DOMAIN
 
@@ -148,6 +153,7 @@ def _read_domain(entry: Traversable) -> DomainMigration:
         sql=content.decode("utf-8"),
         checksum=_checksum(content),
         step=step,
+        requires_domains=_required_domains(filename, content.decode("utf-8")),
     )
 
 

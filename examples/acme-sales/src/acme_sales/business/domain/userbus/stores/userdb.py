@@ -11,6 +11,7 @@ import asyncpg
 from acme_sales.business.domain.userbus import changes, order
 from acme_sales.business.domain.userbus.bus import (
     DuplicateEmailError,
+    UserInUseError,
     UserNotFoundError,
 )
 from acme_sales.business.domain.userbus.filter import UserFilter
@@ -104,7 +105,11 @@ class UserDB:
         await self._announce(user)
 
     async def delete(self, user: User) -> None:
-        if await sqldb.execute(self._db, _DELETE, user.id) == "DELETE 0":
+        try:
+            status = await sqldb.execute(self._db, _DELETE, user.id)
+        except sqldb.ForeignKeyViolationError as err:
+            raise UserInUseError(err.table) from None
+        if status == "DELETE 0":
             raise UserNotFoundError
         await self._announce(user)
 
