@@ -36,6 +36,10 @@ CUT = Counter(
     "Requests cancelled midway: past their deadline, or their client gone.",
     ["reason"],
 )
+# Every reason exported from the start, at 0: a rate over a series that appears only with the
+# first cut would miss that cut (and a dashboard panel would show no data, not zero).
+for _reason in ("deadline", "client_gone"):
+    CUT.labels(_reason)
 
 RETRY_AFTER = b"1"  # seconds: a bound is passed for a moment; the client may try again soon
 CLIENT_CLOSED = 499  # nginx's status for a client that left: no client reads it, metrics do
