@@ -412,6 +412,11 @@ def domain_problem(domains: Any) -> str:
                 f"domains: {name!r} has the plural {plural!r}, a table or route the service "
                 "already has; give it a different `plural`"
             )
+        if plural == f"{name}_views":
+            return (
+                f"domains: {name!r} has the plural {plural!r}: its list route's handler would be "
+                f"query_{plural}, the name of its admin view route's; give it a different `plural`"
+            )
         if plural in plurals:
             return (
                 f"domains: {name!r} and {plurals[plural]!r} have the same plural {plural!r}; "

@@ -365,6 +365,12 @@ REFUSED: list[tuple[str, Any, str]] = [
         )
         for plural in sorted(ext.TAKEN_PLURALS)
     ],
+    (
+        "plural-is-the-views-route",  # query_<plural> would be query_<name>_views
+        {"report": {"plural": "report_views", "fields": FIELDS}},
+        "domains: 'report' has the plural 'report_views': its list route's handler would be "
+        "query_report_views, the name of its admin view route's; give it a different `plural`",
+    ),
     *[
         (
             f"domain-class-imported-{name}",  # class Page would shadow business.sdk.page.Page
