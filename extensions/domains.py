@@ -12,6 +12,7 @@ Copier loads this file through copier-template-extensions. It gives templates:
 from __future__ import annotations
 
 import hashlib
+import json
 import keyword
 import re
 import shutil
@@ -27,30 +28,18 @@ from jinja2.ext import Extension
 
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
-# Names taken by the domains every render has, and names that would collide with their packages.
-BUILT_IN_DOMAINS = frozenset(
-    {"user", "audit", "auth", "check", "tran", "vproduct", "query", "order"}
-)
-
-# Classes the code a domain shapes imports or defines by name: a domain whose class would be called
-# so (`name` -> Name) would shadow one. tests/test_render.py computes the set from a render (every
-# such class a valid domain name would produce) and fails when this list differs from it.
-_IMPORTED_CLASS_NAMES = """
-    Annotated Any AsyncIterator AuthClient Awaitable Buses Callable Database Decimal Delegate
-    Direction Email Event FieldErrors Final Logger MigrationError Money Name NewTran OrderBy
-    Page Params Protocol Provide Quantity QueryResult Request Role Router Rule SeedError Seeded
-    Sequence Services SkipValidation StrEnum Text Unchanged UnsetType UpdateUser UserBus
-"""
-IMPORTED_CLASSES = frozenset(_IMPORTED_CLASS_NAMES.split())
+# Domains every render has, with their tables and routes: a domain may not take their names (nor
+# a name whose packages would be theirs: `us_er` -> userbus). Every other package of the service
+# is named so that no domain's can be: a domain's are `<name>app`, `<name>bus` and `<name>db`, and
+# generated code reaches classes through their modules (`types.Money`, `page.Page`), so a domain
+# called `page`, `event` or `order` shadows nothing.
+BUILT_IN_DOMAINS = frozenset({"user", "audit"})
 
 # Longest domain and field names: generated lines must fit ruff's 100 columns even with the
 # longest package name (a store's import path holds the package once and the domain twice).
 MAX_DOMAIN_NAME = 16
 MAX_NAME = 20
 
-# Python's soft keywords on every version we render for (keyword.softkwlist lacks `type` before
-# 3.12, and the answer must be judged the same whatever Python runs Copier).
-SOFT_KEYWORDS = frozenset({"_", "case", "match", "type"})
 
 # Tables and routes the service already has: a domain's plural must not take them.
 TAKEN_PLURALS = frozenset(
@@ -84,10 +73,14 @@ ROUTE_PARAMETERS = frozenset(
     {"page", "rows", "orderBy", "userId", "startCreatedDate", "endCreatedDate"}
 )
 
-# Lowercase names the generated classes use as annotations. A field may be called so (`date`), and
-# a class body that binds the field's name would then mean the field by it in every later line:
-# such a domain's classes name the type through a module alias no field can take (`_date`).
-ANNOTATION_NAMES = frozenset({"str", "int", "bool", "date", "datetime"})
+# Lowercase names the generated classes use in annotations: types (`date`) and the modules they
+# reach classes through (`types.Money`, `uuid.UUID`). A field may be called so, and a class body
+# that binds the field's name would then mean the field by it in every later line: such a domain's
+# classes name the type or module through a module alias no field can take (`_date`, `_types`).
+ANNOTATION_NAMES = frozenset(
+    {"str", "int", "bool", "date", "datetime"}
+    | {"types", "uuid", "decimal", "msgspec", "unchanged"}
+)
 
 
 def sql_name(name: str) -> str:
@@ -117,7 +110,7 @@ class FieldType:
     from_query: str  # expression turning query-string text `{v}` into the filter's value
     query_schema: str  # what the OpenAPI document says that text is (an app/sdk/apidoc schema)
     body_schema: str  # the rule `parse` checks, for the document (app/sdk/apidoc), "" when none
-    imports: tuple[str, ...] = ()  # names imported from business.types
+    imports: tuple[str, ...] = ()  # modules of business.types its expressions use
     # The annotation in request bodies, when stricter than app_type: money is taken only as a
     # decimal string ("19.99"), since msgspec would take a JSON number (a float) or "1e2" as a
     # Decimal; the business parser then reads the string exactly.
@@ -127,11 +120,11 @@ class FieldType:
 FIELD_TYPES: dict[str, FieldType] = {
     "text": FieldType(
         app_type="str",
-        bus_type="Text",
-        parse="Text.parse",
+        bus_type="types.Text",
+        parse="types.Text.parse",
         to_app="{v}.value",
         to_db="{v}.value",
-        to_bus="Text.parse({v})",
+        to_bus="types.Text.parse({v})",
         sql_type="TEXT",
         filter="contains",
         samples=("Alpha street", "Beta street", "Gamma street"),
@@ -140,15 +133,15 @@ FIELD_TYPES: dict[str, FieldType] = {
         from_query="{v}",
         query_schema="apidoc.TEXT",
         body_schema="apidoc.TEXT_BODY",
-        imports=("Text",),
+        imports=("types",),
     ),
     "name": FieldType(
         app_type="str",
-        bus_type="Name",
-        parse="Name.parse",
+        bus_type="types.Name",
+        parse="types.Name.parse",
         to_app="{v}.value",
         to_db="{v}.value",
-        to_bus="Name.parse({v})",
+        to_bus="types.Name.parse({v})",
         sql_type="TEXT",
         filter="contains",
         samples=("Anvil", "Bolt", "Crate"),
@@ -157,24 +150,24 @@ FIELD_TYPES: dict[str, FieldType] = {
         from_query="{v}",
         query_schema="apidoc.TEXT",
         body_schema="apidoc.NAME",
-        imports=("Name",),
+        imports=("types",),
     ),
     "email": FieldType(
         app_type="str",
-        bus_type="Email",
-        parse="Email.parse",
+        bus_type="types.Email",
+        parse="types.Email.parse",
         to_app="{v}.value",
         to_db="{v}.value",
-        to_bus="Email.parse({v})",
+        to_bus="types.Email.parse({v})",
         sql_type="TEXT",
         filter="equals",
         samples=("a@example.com", "b@example.com", "c@example.com"),
         invalid="not-an-email",
         wrong_shape=123,
-        from_query="Email.parse({v})",
+        from_query="types.Email.parse({v})",
         query_schema="apidoc.EMAIL",
         body_schema="apidoc.EMAIL_ADDRESS",
-        imports=("Email",),
+        imports=("types",),
     ),
     "int": FieldType(
         app_type="int",
@@ -195,38 +188,38 @@ FIELD_TYPES: dict[str, FieldType] = {
     ),
     "quantity": FieldType(
         app_type="int",
-        bus_type="Quantity",
-        parse="Quantity.parse",
+        bus_type="types.Quantity",
+        parse="types.Quantity.parse",
         to_app="{v}.value",
         to_db="{v}.value",
-        to_bus="Quantity.parse({v})",
+        to_bus="types.Quantity.parse({v})",
         sql_type="INTEGER",
         filter="equals",
         samples=(1, 20, 300),
         invalid=-1,
         wrong_shape="many",
-        from_query="Quantity.parse(params.integer({v}))",
+        from_query="types.Quantity.parse(params.integer({v}))",
         query_schema="apidoc.QUANTITY",
         body_schema="apidoc.QUANTITY",
-        imports=("Quantity",),
+        imports=("types",),
     ),
     "money": FieldType(
-        app_type="Decimal",
+        app_type="decimal.Decimal",
         input_type="str",
-        bus_type="Money",
-        parse="Money.parse",
+        bus_type="types.Money",
+        parse="types.Money.parse",
         to_app="{v}.value",
         to_db="{v}.value",
-        to_bus="Money.parse({v})",
+        to_bus="types.Money.parse({v})",
         sql_type="NUMERIC(14, 2)",
         filter="equals",
         samples=("0.10", "19.99", "250.00"),
         invalid="1e2",  # a number, but not written as money is
         wrong_shape=19.99,  # a JSON number: money is sent as a string
-        from_query="Money.parse({v})",  # as in bodies: decimal text only, never 1e2
+        from_query="types.Money.parse({v})",  # as in bodies: decimal text only, never 1e2
         query_schema="apidoc.MONEY",
         body_schema="apidoc.MONEY",
-        imports=("Money",),
+        imports=("types",),
     ),
     "bool": FieldType(
         app_type="bool",
@@ -288,8 +281,8 @@ REF = "ref"
 REF_TARGET_USER = "user"  # the built-in users table, which a field may reference too
 ON_DELETE = ("restrict", "cascade")  # what deleting a referenced row does; restrict by default
 REF_TYPE = FieldType(
-    app_type="UUID",
-    bus_type="UUID",
+    app_type="uuid.UUID",
+    bus_type="uuid.UUID",
     parse="scalars.reference",
     to_app="{v}",
     to_db="{v}",
@@ -369,10 +362,10 @@ class Domain:
     id_param: str  # work_order_id, the path parameter
     id_camel: str  # workOrderId, the id's name in query strings
     fields: list[Field]
-    model_types: list[str]  # business.types classes the business model uses (always Name)
-    parsers: list[str]  # business.types names the app converters use (classes, then scalars)
-    query_parsers: list[str]  # business.types names the query-string parsers use
-    json_types: list[str]  # what the JSON models import: "Decimal", "date", "datetime"
+    parsers: list[str]  # the business.types modules the app converters use: types, scalars
+    query_parsers: list[str]  # those the query-string parsers use
+    filter_types: bool  # its filter holds a business.types value (an equality or range on one)
+    json_types: list[str]  # what the JSON models need: "decimal.Decimal", "date", "datetime"
     has_enums: bool
     has_dates: bool  # a field of type date
     label: str  # the field that names a row in its audit trail (a required text or name), or ""
@@ -423,6 +416,14 @@ def domain_problem(domains: Any) -> str:
                 "give one a different `plural`"
             )
         plurals[plural] = name
+    for plural, name in plurals.items():
+        if f"v{plural}" in plurals:  # /v1/v<plural> lists a domain's rows with their owners
+            other = plurals[f"v{plural}"]
+            return (
+                f"domains: {other!r} has the plural 'v{plural}', so its route "
+                f"/v1/v{plural.replace('_', '-')} would be the one listing {name!r} rows with "
+                f"their owners; give {other!r} a different `plural`"
+            )
     return _reference_problem(domains)
 
 
@@ -442,6 +443,7 @@ def normalise(domains: Any) -> list[dict[str, Any]]:
             f.to_json = AUDIT_JSON[f.type]
             if f.type == ENUM:
                 f.from_query = f"{domain.pkg}bus.{f.from_query}"
+                f.to_bus = f"{domain.pkg}bus.{f.to_bus}"  # the store reaches it through the bus
     order = _dependency_order(domains)
     for domain in built.values():
         for f in domain.refs:
@@ -510,18 +512,21 @@ class DomainsExtension(Extension):
 
 
 def annotation(type_name: str, domain: dict[str, Any]) -> str:
-    """`type_name` as the domain's class bodies write it: its alias when a field shadows it."""
-    return f"_{type_name}" if type_name in domain["shadowed"] else type_name
+    """`type_name` as the domain's class bodies write it: through its alias when a field shadows
+    it, or the module it is reached through (`types.Money` -> `_types.Money`)."""
+    head, dot, rest = type_name.partition(".")
+    return f"_{head}{dot}{rest}" if head in domain["shadowed"] else type_name
 
 
 def type_aliases(domain: dict[str, Any], used: list[str]) -> str:
-    """Module-level aliases for the types in `used` that a field of the domain shadows."""
-    names = sorted(set(used) & set(domain["shadowed"]))
+    """Module-level aliases for the types and modules in `used` that a field of the domain
+    shadows."""
+    names = sorted({name.partition(".")[0] for name in used} & set(domain["shadowed"]))
     if not names:
         return ""
     called = ", ".join(f"`{name}`" for name in names)
     return "\n".join(
-        [f"# A field is called {called}: the class bodies below name the type by an alias no field"]
+        [f"# A field is called {called}: the class bodies below name it by an alias no field"]
         + ["# can take, since a later annotation there would mean the field."]
         + [f"_{name} = {name}" for name in names]
     )
@@ -618,24 +623,32 @@ def _maybe_none(field: dict[str, Any], value: str, template: str) -> str:
 class DomainsContext(ContextHook):
     """Adds `domain_list` to the context of every file rendered."""
 
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        # Copier calls the hook once per file rendered (thousands with many domains): the answer
+        # is normalised once per distinct answer. Templates only read the lists.
+        self._normalised: dict[str, list[dict[str, Any]]] = {}
+
     def hook(self, context: dict[str, Any]) -> None:
-        context["domain_list"] = normalise(context.get("domains"))
+        domains = context.get("domains")
+        key = json.dumps(domains, sort_keys=True, default=str)
+        if key not in self._normalised:
+            self._normalised[key] = normalise(domains)
+        context["domain_list"] = self._normalised[key]
 
 
-def _name_problem(name: Any, imported: frozenset[str] = IMPORTED_CLASSES) -> str:
+def _name_problem(name: Any) -> str:
     if not isinstance(name, str) or not SNAKE.match(name):
         return f"domains: {name!r} must be a singular snake_case name such as work_order"
     if len(name) > MAX_DOMAIN_NAME:
         return f"domains: {name!r} must be at most {MAX_DOMAIN_NAME} characters"
-    if keyword.iskeyword(name) or name in SOFT_KEYWORDS:
+    if keyword.iskeyword(name):
         return f"domains: {name!r} is a Python keyword"
     if name in BUILT_IN_DOMAINS or name.replace("_", "") in BUILT_IN_DOMAINS:
-        taken = ", ".join(sorted(BUILT_IN_DOMAINS))
-        return f"domains: {name!r} is taken by a built-in domain ({taken})"
-    if _pascal(name) in imported:
+        taken = " and ".join(sorted(BUILT_IN_DOMAINS))
         return (
-            f"domains: {name!r} would be the class {_pascal(name)}, which the generated code "
-            "imports under that name; choose another name"
+            f"domains: {name!r} would be the built-in {name.replace('_', '')} domain's packages "
+            f"({taken} are built in, with their tables and routes); choose another name"
         )
     return ""
 
@@ -857,7 +870,7 @@ def _domain(name: str, spec: dict[str, Any]) -> Domain:
     class_name = _pascal(name)
     fields = [_field(class_name, fname, fspec) for fname, fspec in spec["fields"].items()]
     used = {imp for f in fields if f.type != ENUM for imp in _type_of(f.type).imports}
-    classes = sorted(imp for imp in used if imp[0].isupper())
+    modules = sorted(used)  # of business.types: the package (`types.Money`) and `scalars`
     return Domain(
         name=name,
         pkg=name.replace("_", ""),
@@ -872,14 +885,18 @@ def _domain(name: str, spec: dict[str, Any]) -> Domain:
         id_param=f"{name}_id",
         id_camel=_camel(f"{name}_id"),
         fields=fields,
-        model_types=sorted({*classes, "Name"}),
-        parsers=classes + (["scalars"] if "scalars" in used else []),
+        parsers=modules,
+        filter_types=any(
+            f.filter != "contains" and f.bus_type.startswith("types.") for f in fields
+        ),
         query_parsers=[
             name
-            for name in [*classes, "scalars"]
+            for name in modules
             if any(re.search(rf"\b{name}\.", f.from_query) for f in fields if f.type != ENUM)
         ],
-        json_types=sorted({f.app_type for f in fields} & {"Decimal", "date", "datetime"}),
+        json_types=sorted(
+            {f.app_type for f in fields} & {"decimal.Decimal", "date", "datetime"}
+        ),
         has_enums=any(f.type == ENUM for f in fields),
         has_dates=any(f.type == "date" for f in fields),
         label=next((f.name for f in fields if f.type in ("text", "name") and not f.optional), ""),
@@ -1368,12 +1385,16 @@ class EvolutionContext(ContextHook):
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         self._last_answers: dict[str, dict[str, Any]] = {}  # per destination, read once
+        self._evolutions: dict[str, Evolution] = {}  # per distinct record and answer, as above
 
     def hook(self, context: dict[str, Any]) -> None:
         recorded = context.get(HISTORY_KEY)
         if not isinstance(recorded, dict):
             recorded = self._legacy_record(str(context["_copier_conf"]["dst_path"]))
-        evolution = evolve(recorded, context.get("domains"))
+        key = json.dumps([recorded, context.get("domains")], sort_keys=True, default=str)
+        if key not in self._evolutions:
+            self._evolutions[key] = evolve(recorded, context.get("domains"))
+        evolution = self._evolutions[key]
         context["domain_steps"] = evolution.steps
         context["domain_history"] = evolution.history
         context["domain_evolution_problem"] = evolution.problem
