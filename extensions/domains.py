@@ -29,11 +29,18 @@ from jinja2.ext import Extension
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
 # Domains every render has, with their tables and routes: a domain may not take their names (nor
-# a name whose packages would be theirs: `us_er` -> userbus). Every other package of the service
-# is named so that no domain's can be: a domain's are `<name>app`, `<name>bus` and `<name>db`, and
-# generated code reaches classes through their modules (`types.Money`, `page.Page`), so a domain
-# called `page`, `event` or `order` shadows nothing.
+# a name whose packages would be theirs: `us_er` -> userbus). Generated code reaches other modules'
+# classes through their modules (`types.Money`, `page.Page`), so a domain called `page`, `event`
+# or `order` shadows nothing.
 BUILT_IN_DOMAINS = frozenset({"user", "audit"})
+# The app packages of the service's own routes, beside the domains' under app/domain/: a domain
+# named so would render into them. (Moving them out of app/domain needs a Copier migration that
+# carries a project's edits along; until then these three names are taken.)
+BUILT_IN_APP_PACKAGES = {
+    "check": "liveness and readiness routes",
+    "auth": "auth service's routes",
+    "tran": "transaction example route",
+}
 
 # Longest domain and field names: generated lines must fit ruff's 100 columns even with the
 # longest package name (a store's import path holds the package once and the domain twice).
@@ -650,6 +657,12 @@ def _name_problem(name: Any) -> str:
             f"domains: {name!r} would be the built-in {name.replace('_', '')} domain's packages "
             f"({taken} are built in, with their tables and routes); choose another name"
         )
+    package = name.replace("_", "")
+    if package in BUILT_IN_APP_PACKAGES:
+        return (
+            f"domains: {name!r} would render into app/domain/{package}app, the service's "
+            f"{BUILT_IN_APP_PACKAGES[package]}; choose another name"
+        )
     return ""
 
 
@@ -894,9 +907,7 @@ def _domain(name: str, spec: dict[str, Any]) -> Domain:
             for name in modules
             if any(re.search(rf"\b{name}\.", f.from_query) for f in fields if f.type != ENUM)
         ],
-        json_types=sorted(
-            {f.app_type for f in fields} & {"decimal.Decimal", "date", "datetime"}
-        ),
+        json_types=sorted({f.app_type for f in fields} & {"decimal.Decimal", "date", "datetime"}),
         has_enums=any(f.type == ENUM for f in fields),
         has_dates=any(f.type == "date" for f in fields),
         label=next((f.name for f in fields if f.type in ("text", "name") and not f.optional), ""),

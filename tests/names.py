@@ -136,26 +136,61 @@ def field_count(domains: dict[str, Any]) -> int:
     return sum(len(spec["fields"]) for spec in domains.values())
 
 
-def classes_a_domain_could_shadow(project: Path, marks: Iterable[str]) -> set[str]:
-    """Classes the files shaped by the domains import or define, other than the domains' own,
-    that some domain name the validator otherwise accepts would be called (`page` -> Page)."""
-    ext = domains_extension()
+def names_a_domain_could_take(project: Path, marks: Iterable[str]) -> set[str]:
+    """Every module and class name the files shaped by the domains (those mentioning `marks`)
+    define or import, as a domain name would spell it (`Page` -> page, `AsyncIterator` ->
+    async_iterator), and the names whose classes would be those the domains' code defines
+    (`UnknownOwnerError` ends as a domain's `<Class>NotFoundError` does? then its stem too).
+
+    A domain called so must render, lint, type-check and pass: the generated code reaches other
+    modules' classes through their modules, so no such name is refused for shadowing one.
+    """
     marks = tuple(marks)
+    own = tuple(mark for mark in marks if mark[:1].isupper())
+    modules: set[str] = set()
     classes: set[str] = set()
     for path in sorted(project.rglob("*.py")):
         source = path.read_text()
         if ".venv" in path.parts or not any(mark in source for mark in marks):
             continue
+        modules.add(path.stem)
         for node in ast.walk(ast.parse(source)):
             if isinstance(node, ast.alias):
-                classes.add(node.asname or node.name.split(".")[-1])
+                for part in [*node.name.split("."), node.asname or ""]:
+                    (classes if part[:1].isupper() else modules).add(part)
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                modules.update(node.module.split("."))
             elif isinstance(node, ast.ClassDef):
                 classes.add(node.name)
-    own = tuple(mark for mark in marks if mark[:1].isupper())
-    return {
-        name
+    # The affixes the template puts around a domain's class (New<Class>, <Class>NotFoundError):
+    # a class of the code's own with such an affix names the domain that would define it too.
+    affixes = {
+        (name[: name.index(mark)], name[name.index(mark) + len(mark) :])
         for name in classes
-        if not any(mark in name for mark in own)
-        and ext._pascal(_snake(name)) == name
-        and not ext._name_problem(_snake(name), imported=frozenset())
+        for mark in own
+        if mark in name
     }
+    stems = {
+        name[len(prefix) : len(name) - len(suffix)]
+        for name in classes
+        for prefix, suffix in affixes
+        if (prefix or suffix)
+        and name.startswith(prefix)
+        and name.endswith(suffix)
+        and len(name) > len(prefix) + len(suffix)
+    }
+    names = {_snake(name) for name in classes | stems if not any(m in name for m in own)}
+    names |= {name for name in modules if name and not any(m in name for m in marks)}
+    return {name for name in names if name.isidentifier() and name == name.lower()}
+
+
+def accepted_domain_names(names: Iterable[str]) -> dict[str, Any]:
+    """A `domains` answer with each of `names` the validator accepts beside the others, each
+    with a text field (and its first a reference, so references are exercised too)."""
+    ext = domains_extension()
+    chosen: dict[str, Any] = {}
+    for name in sorted(names):
+        spec: dict[str, Any] = {"fields": {"label": "text"}}
+        if not ext.domain_problem({**chosen, name: spec}):
+            chosen[name] = spec
+    return chosen

@@ -91,7 +91,7 @@ BAD_ANSWERS: list[tuple[str, dict[str, Any], str]] = [
     (
         "domains-name-built-in",
         {"domains": "user: {fields: {nickname: text}}"},
-        "domains: 'user' is taken by a built-in domain",
+        "domains: 'user' would be the built-in user domain's packages",
     ),
     (
         "domains-missing-fields",

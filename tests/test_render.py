@@ -18,12 +18,13 @@ import yaml
 from extension import domains_extension, generated_test_files
 from images import base_images
 from names import (
-    classes_a_domain_could_shadow,
+    accepted_domain_names,
     colliding_domains,
     domain_marks,
     field_count,
     field_kinds,
     generated_identifiers,
+    names_a_domain_could_take,
 )
 from rendering import GENERATED_NAMES, REPO_ROOT, iter_files, read_answers, render
 
@@ -162,7 +163,6 @@ def test_dockerfile_has_a_target_per_service_and_no_keys(default_render: Path) -
         "build",
         "runtime",
         "sales",
-        "auth",
     ]
     auth = dockerfile.split("FROM runtime AS auth\n", 1)[1]
     assert 'CMD ["auth"]' in auth
@@ -688,15 +688,105 @@ def test_colliding_names_answer_is_accepted_and_covers_every_field_type(
     assert {"order", "params", "nullable", "errors", "filter", "date", "scalars"} <= fields
 
 
-def test_the_classes_a_domain_may_not_be_named_after_are_those_the_render_uses(
-    answer_set_render: tuple[str, Path],
-) -> None:
-    """extensions/domains.py refuses a domain named like a class its code imports (`page`): the
-    list it keeps is exactly what the every-field-type render imports or defines so."""
+# Business words a sales team names its first domains after (issue 20): most are also names the
+# generated code uses (modules, classes), the rest ordinary words it must take as well.
+BUSINESS_WORDS = (
+    "order",
+    "query",
+    "event",
+    "page",
+    "request",
+    "role",
+    "email",
+    "money",
+    "rule",
+    "text",
+    "name",
+    "delegate",
+    "session",
+    "token",
+    "key",
+    "item",
+    "status",
+    "type",
+    "match",
+    "auth",
+    "owner",
+    "reference",
+    "filter",
+    "model",
+    "bus",
+    "decimal",
+)
+# The generated tests run for each of the hundreds of domains named after the code's own names:
+# one row's whole life through the API and the bus (create, read, change, views, audit, delete),
+# and every route's access rules. The per-field tests run in the every-field-type render.
+DOMAIN_NAME_TESTS = (
+    "access or create_then_get or audit_trail or update_changes_only or filter_by_owner "
+    "or admin_view or create_then_query_by_id or delete_then_not_found or view_names_the_owner "
+    "or references or referenced"
+)
+
+
+@pytest.fixture(scope="session")
+def domain_names_answer(
+    answer_set_render: tuple[str, Path], report: Callable[[str], None]
+) -> dict[str, object]:
+    """A `domains` answer with a domain named after every module and class the every-field-type
+    render's generated code defines or imports (those the validator accepts), and the business
+    words above; some reference others, so the code naming another domain is covered."""
     case, probe = answer_set_render
     assert case == "every-field-type"
     marks = domain_marks(yaml.safe_load(EVERY_FIELD_TYPE_DOMAINS))
-    assert classes_a_domain_could_shadow(probe, marks) == set(domains_extension().IMPORTED_CLASSES)
+    found = names_a_domain_could_take(probe, marks)
+    domains = accepted_domain_names(found | set(BUSINESS_WORDS))
+    names = sorted(domains)
+    # Each of every seventh domain references the next one, so their code names another domain
+    # (imports its bus, checks its rows) whatever the two are called.
+    for index in range(0, len(names) - 1, 7):
+        domains[names[index]]["fields"]["ref_next"] = {"ref": names[index + 1]}
+    report(
+        f"domain names: {len(found)} module and class names in the generated code, "
+        f"{len(domains)} domains rendered (with the business words); refused: "
+        f"{', '.join(sorted(found - set(domains)))}"
+    )
+    return domains
+
+
+def test_business_words_and_the_codes_own_names_are_accepted_as_domains(
+    domain_names_answer: dict[str, object],
+) -> None:
+    ext = domains_extension()
+    assert ext.domain_problem(domain_names_answer) == ""
+    assert set(BUSINESS_WORDS) <= set(domain_names_answer)
+    # Names the generated code binds as modules or classes, refused by the first waves.
+    assert {"page", "event", "errs", "types", "uuid", "sqldb", "delegate", "querystring"} <= set(
+        domain_names_answer
+    )
+
+
+@pytest.mark.slow
+def test_domains_named_after_the_codes_own_names_lint_type_check_and_pass(
+    domain_names_answer: dict[str, object],
+    tmp_path_factory: pytest.TempPathFactory,
+    run_in_project: Runner,
+    report: Callable[[str], None],
+) -> None:
+    started = time.perf_counter()
+    project = tmp_path_factory.mktemp("domain-names") / "project"
+    render(project, {"domains": yaml.safe_dump(domain_names_answer)})
+    report(f"{'render [domain-names]':<40} {time.perf_counter() - started:7.1f}s  ok")
+    assert find_unrendered(project) == []
+    run_in_project(project, UV_SYNC, timeout=SYNC_TIMEOUT, label=f"{shlex.join(UV_SYNC)} [domains]")
+    for target in ("lint", "typecheck"):
+        run_in_project(
+            project, ["make", target], timeout=1800, label=f"make {target} [domain-names]"
+        )
+    files = generated_test_files(read_answers(project)["domains"])
+    paths = [path for domain_files in files.values() for path in domain_files]
+    command = ["uv", "run", "pytest", "-q", "-p", "no:cacheprovider", "-k", DOMAIN_NAME_TESTS]
+    run = run_in_project(project, [*command, *paths], timeout=3600, label="pytest [domain-names]")
+    report(f"rendered domain tests [domain-names]: {_pytest_summary(run)}")
 
 
 @pytest.fixture(scope="session")
