@@ -80,13 +80,13 @@ async def test_create_then_query_by_id(bus: homebus.HomeBus, owner: User) -> Non
 async def test_the_owner_must_exist(
     bus: homebus.HomeBus,
 ) -> None:
-    with pytest.raises(homebus.OwnerNotFoundError):
+    with pytest.raises(homebus.UnknownOwnerError):
         await bus.create(new_for(uuid.uuid4()), actor_id=None)
 
 
 async def test_the_owner_must_be_enabled(bus: homebus.HomeBus, users: UserBus, owner: User) -> None:
     await users.update(owner, UpdateUser(enabled=False), actor_id=None)
-    with pytest.raises(homebus.OwnerDisabledError):
+    with pytest.raises(homebus.DisabledOwnerError):
         await bus.create(new_for(owner.id), actor_id=owner.id)
 
 

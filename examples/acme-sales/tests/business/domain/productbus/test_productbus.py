@@ -76,7 +76,7 @@ async def test_create_then_query_by_id(bus: productbus.ProductBus, owner: User) 
 async def test_the_owner_must_exist(
     bus: productbus.ProductBus,
 ) -> None:
-    with pytest.raises(productbus.OwnerNotFoundError):
+    with pytest.raises(productbus.UnknownOwnerError):
         await bus.create(new_for(uuid.uuid4()), actor_id=None)
 
 
@@ -84,7 +84,7 @@ async def test_the_owner_must_be_enabled(
     bus: productbus.ProductBus, users: UserBus, owner: User
 ) -> None:
     await users.update(owner, UpdateUser(enabled=False), actor_id=None)
-    with pytest.raises(productbus.OwnerDisabledError):
+    with pytest.raises(productbus.DisabledOwnerError):
         await bus.create(new_for(owner.id), actor_id=owner.id)
 
 

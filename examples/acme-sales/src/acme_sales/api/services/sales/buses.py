@@ -17,31 +17,33 @@ from acme_sales.business.domain.auditbus.stores import auditdb
 from acme_sales.business.domain.homebus.stores import homedb
 from acme_sales.business.domain.productbus.stores import productdb
 from acme_sales.business.domain.userbus.stores import userdb
-from acme_sales.business.sdk.delegate import Delegate
-from acme_sales.foundation import sqldb
+from acme_sales.business.sdk import delegate
+
+# Not the foundation's `sqldb`: that is also the store module of a domain called `sql`.
+from acme_sales.foundation.sqldb import query
 
 
 @dataclass(frozen=True)
 class Buses:
-    delegate: Delegate
+    delegate: delegate.Delegate
     audits: auditbus.AuditBus
     users: userbus.UserBus
     products: productbus.ProductBus
     homes: homebus.HomeBus
 
 
-def build(db: sqldb.Querier) -> Buses:
+def build(db: query.Querier) -> Buses:
     audits = auditbus.AuditBus(auditdb.AuditDB(db))
     # Cross-domain event handlers are registered on it below, once (business.sdk.delegate).
-    delegate = Delegate()
-    users = userbus.UserBus(userdb.UserDB(db), audit=audits, delegate=delegate)
+    events = delegate.Delegate()
+    users = userbus.UserBus(userdb.UserDB(db), audit=audits, delegate=events)
     buses = Buses(
-        delegate=delegate,
+        delegate=events,
         audits=audits,
         users=users,
         products=productbus.ProductBus(productdb.ProductDB(db), users, audit=audits),
         homes=homebus.HomeBus(homedb.HomeDB(db), users, audit=audits),
     )
-    delegate.register(userbus.DOMAIN, userbus.ACTION_DELETED, buses.products.on_user_deleted)
-    delegate.register(userbus.DOMAIN, userbus.ACTION_DELETED, buses.homes.on_user_deleted)
+    events.register(userbus.DOMAIN, userbus.ACTION_DELETED, buses.products.on_user_deleted)
+    events.register(userbus.DOMAIN, userbus.ACTION_DELETED, buses.homes.on_user_deleted)
     return buses

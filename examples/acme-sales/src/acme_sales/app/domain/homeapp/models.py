@@ -4,25 +4,21 @@
 field at once; `to_app_*` turn business values back into JSON ones.
 """
 
+import typing
+import uuid
 from datetime import datetime
-from typing import Annotated
-from uuid import UUID
 
 import msgspec
-from msgspec import UNSET, UnsetType
 
-from acme_sales.app.sdk import apidoc
-from acme_sales.app.sdk.errs import FieldErrors
+from acme_sales.app.sdk import apidoc, errs
 from acme_sales.app.sdk.params import nullable
+from acme_sales.business import types
 from acme_sales.business.domain import homebus
-from acme_sales.business.types import (
-    Text,
-)
 
 
 class Home(msgspec.Struct, frozen=True, rename="camel"):
-    id: UUID
-    user_id: UUID
+    id: uuid.UUID
+    user_id: uuid.UUID
     type: str
     address1: str
     address2: str | None
@@ -41,13 +37,13 @@ class HomeView(Home, frozen=True, rename="camel"):
 
 
 # Body fields as the OpenAPI document describes them (the converters below check them).
-TYPE_INPUT = Annotated[str, apidoc.body(apidoc.choice(["CONDO", "SINGLE FAMILY"]))]
-ADDRESS1_INPUT = Annotated[str, apidoc.body(apidoc.TEXT_BODY)]
-ADDRESS2_INPUT = Annotated[str, apidoc.body(apidoc.TEXT_BODY)]
-ZIP_CODE_INPUT = Annotated[str, apidoc.body(apidoc.TEXT_BODY)]
-CITY_INPUT = Annotated[str, apidoc.body(apidoc.TEXT_BODY)]
-STATE_INPUT = Annotated[str, apidoc.body(apidoc.TEXT_BODY)]
-COUNTRY_INPUT = Annotated[str, apidoc.body(apidoc.TEXT_BODY)]
+TYPE_INPUT = typing.Annotated[str, apidoc.body(apidoc.choice(["CONDO", "SINGLE FAMILY"]))]
+ADDRESS1_INPUT = typing.Annotated[str, apidoc.body(apidoc.TEXT_BODY)]
+ADDRESS2_INPUT = typing.Annotated[str, apidoc.body(apidoc.TEXT_BODY)]
+ZIP_CODE_INPUT = typing.Annotated[str, apidoc.body(apidoc.TEXT_BODY)]
+CITY_INPUT = typing.Annotated[str, apidoc.body(apidoc.TEXT_BODY)]
+STATE_INPUT = typing.Annotated[str, apidoc.body(apidoc.TEXT_BODY)]
+COUNTRY_INPUT = typing.Annotated[str, apidoc.body(apidoc.TEXT_BODY)]
 
 
 class NewHome(msgspec.Struct, frozen=True, rename="camel", forbid_unknown_fields=True):
@@ -65,13 +61,13 @@ class NewHome(msgspec.Struct, frozen=True, rename="camel", forbid_unknown_fields
 class UpdateHome(msgspec.Struct, frozen=True, rename="camel", forbid_unknown_fields=True):
     """Every field may be left out, meaning unchanged; null clears an optional field."""
 
-    type: TYPE_INPUT | UnsetType = UNSET
-    address1: ADDRESS1_INPUT | UnsetType = UNSET
-    address2: ADDRESS2_INPUT | UnsetType | None = UNSET
-    zip_code: ZIP_CODE_INPUT | UnsetType = UNSET
-    city: CITY_INPUT | UnsetType = UNSET
-    state: STATE_INPUT | UnsetType = UNSET
-    country: COUNTRY_INPUT | UnsetType = UNSET
+    type: TYPE_INPUT | msgspec.UnsetType = msgspec.UNSET
+    address1: ADDRESS1_INPUT | msgspec.UnsetType = msgspec.UNSET
+    address2: ADDRESS2_INPUT | msgspec.UnsetType | None = msgspec.UNSET
+    zip_code: ZIP_CODE_INPUT | msgspec.UnsetType = msgspec.UNSET
+    city: CITY_INPUT | msgspec.UnsetType = msgspec.UNSET
+    state: STATE_INPUT | msgspec.UnsetType = msgspec.UNSET
+    country: COUNTRY_INPUT | msgspec.UnsetType = msgspec.UNSET
 
 
 # The converters below hold the domain's values in attributes and keyword arguments only, never
@@ -99,18 +95,18 @@ def to_app_home_view(view: homebus.HomeView) -> HomeView:
     return HomeView(**fields, user_name=view.user_name.value)
 
 
-def to_bus_new_home(app: NewHome, owner_id: UUID) -> homebus.NewHome:
+def to_bus_new_home(app: NewHome, owner_id: uuid.UUID) -> homebus.NewHome:
     """A refused field makes `raise_if_any` raise before `new` is used."""
-    errors = FieldErrors()
+    errors = errs.FieldErrors()
     new = homebus.NewHome(
         user_id=owner_id,
         type=errors.check("type", homebus.HomeTypeChoice.parse, app.type),
-        address1=errors.check("address1", Text.parse, app.address1),
-        address2=errors.check("address2", nullable(Text.parse), app.address2),
-        zip_code=errors.check("zipCode", Text.parse, app.zip_code),
-        city=errors.check("city", Text.parse, app.city),
-        state=errors.check("state", Text.parse, app.state),
-        country=errors.check("country", Text.parse, app.country),
+        address1=errors.check("address1", types.Text.parse, app.address1),
+        address2=errors.check("address2", nullable(types.Text.parse), app.address2),
+        zip_code=errors.check("zipCode", types.Text.parse, app.zip_code),
+        city=errors.check("city", types.Text.parse, app.city),
+        state=errors.check("state", types.Text.parse, app.state),
+        country=errors.check("country", types.Text.parse, app.country),
     )
     errors.raise_if_any()
     return new
@@ -118,15 +114,15 @@ def to_bus_new_home(app: NewHome, owner_id: UUID) -> homebus.NewHome:
 
 def to_bus_update_home(app: UpdateHome) -> homebus.UpdateHome:
     """A refused field makes `raise_if_any` raise before `update` is used."""
-    errors = FieldErrors()
+    errors = errs.FieldErrors()
     update = homebus.UpdateHome(
         type=errors.check_update("type", homebus.HomeTypeChoice.parse, app.type),
-        address1=errors.check_update("address1", Text.parse, app.address1),
-        address2=errors.check_update("address2", nullable(Text.parse), app.address2),
-        zip_code=errors.check_update("zipCode", Text.parse, app.zip_code),
-        city=errors.check_update("city", Text.parse, app.city),
-        state=errors.check_update("state", Text.parse, app.state),
-        country=errors.check_update("country", Text.parse, app.country),
+        address1=errors.check_update("address1", types.Text.parse, app.address1),
+        address2=errors.check_update("address2", nullable(types.Text.parse), app.address2),
+        zip_code=errors.check_update("zipCode", types.Text.parse, app.zip_code),
+        city=errors.check_update("city", types.Text.parse, app.city),
+        state=errors.check_update("state", types.Text.parse, app.state),
+        country=errors.check_update("country", types.Text.parse, app.country),
     )
     errors.raise_if_any()
     return update

@@ -4,14 +4,12 @@
 for the parsers here, documented with their types (see app/sdk/apidoc.py).
 """
 
+import typing
 from dataclasses import dataclass
-from typing import Annotated
 
-from acme_sales.app.sdk import apidoc, params
-from acme_sales.app.sdk.errs import FieldErrors
+from acme_sales.app.sdk import apidoc, errs, params
 from acme_sales.business.domain import homebus
-from acme_sales.business.sdk import order
-from acme_sales.business.sdk.page import Page
+from acme_sales.business.sdk import order, page
 
 # API name -> business order field: the only names `orderBy` accepts.
 ORDER_FIELDS = {
@@ -33,27 +31,33 @@ _DEFAULT_ORDER = order.OrderBy("homeId", order.Direction.ASC)
 class HomeQuery:
     filter: homebus.HomeFilter
     order_by: order.OrderBy
-    page: Page
+    page: page.Page
 
 
 def to_bus_query(
     *,
-    page: Annotated[str | None, apidoc.query("page", apidoc.PAGE)] = None,
-    rows: Annotated[str | None, apidoc.query("rows", apidoc.ROWS)] = None,
-    order_by: Annotated[str | None, apidoc.query("orderBy", apidoc.order_by(ORDER_FIELDS))] = None,
-    id_filter: Annotated[str | None, apidoc.query("homeId", apidoc.UUID)] = None,
-    owner_filter: Annotated[str | None, apidoc.query("userId", apidoc.UUID)] = None,
-    created_from: Annotated[str | None, apidoc.query("startCreatedDate", apidoc.TIMESTAMP)] = None,
-    created_to: Annotated[str | None, apidoc.query("endCreatedDate", apidoc.TIMESTAMP)] = None,
-    type_param: Annotated[
+    page_number: typing.Annotated[str | None, apidoc.query("page", apidoc.PAGE)] = None,
+    rows_per_page: typing.Annotated[str | None, apidoc.query("rows", apidoc.ROWS)] = None,
+    order_by: typing.Annotated[
+        str | None, apidoc.query("orderBy", apidoc.order_by(ORDER_FIELDS))
+    ] = None,
+    id_filter: typing.Annotated[str | None, apidoc.query("homeId", apidoc.UUID)] = None,
+    owner_filter: typing.Annotated[str | None, apidoc.query("userId", apidoc.UUID)] = None,
+    created_from: typing.Annotated[
+        str | None, apidoc.query("startCreatedDate", apidoc.TIMESTAMP)
+    ] = None,
+    created_to: typing.Annotated[
+        str | None, apidoc.query("endCreatedDate", apidoc.TIMESTAMP)
+    ] = None,
+    type_param: typing.Annotated[
         str | None, apidoc.query("type", apidoc.choice(["CONDO", "SINGLE FAMILY"]))
     ] = None,
-    address1_param: Annotated[str | None, apidoc.query("address1", apidoc.TEXT)] = None,
-    address2_param: Annotated[str | None, apidoc.query("address2", apidoc.TEXT)] = None,
-    zip_code_param: Annotated[str | None, apidoc.query("zipCode", apidoc.TEXT)] = None,
-    city_param: Annotated[str | None, apidoc.query("city", apidoc.TEXT)] = None,
-    state_param: Annotated[str | None, apidoc.query("state", apidoc.TEXT)] = None,
-    country_param: Annotated[str | None, apidoc.query("country", apidoc.TEXT)] = None,
+    address1_param: typing.Annotated[str | None, apidoc.query("address1", apidoc.TEXT)] = None,
+    address2_param: typing.Annotated[str | None, apidoc.query("address2", apidoc.TEXT)] = None,
+    zip_code_param: typing.Annotated[str | None, apidoc.query("zipCode", apidoc.TEXT)] = None,
+    city_param: typing.Annotated[str | None, apidoc.query("city", apidoc.TEXT)] = None,
+    state_param: typing.Annotated[str | None, apidoc.query("state", apidoc.TEXT)] = None,
+    country_param: typing.Annotated[str | None, apidoc.query("country", apidoc.TEXT)] = None,
 ) -> HomeQuery:
     """Parse the query string; absent or empty parameters mean "no condition".
 
@@ -61,10 +65,10 @@ def to_bus_query(
     straight into the filter, so no variable is named after a field. The page is built once every
     parameter is known to be valid (Page checks its numbers).
     """
-    errors = FieldErrors()
-    number = errors.check("page", lambda raw: Page.parse(raw, None).number, page)
-    per_page = errors.check("rows", lambda raw: Page.parse(None, raw).rows, rows)
-    order = errors.check("orderBy", _parse_order, order_by)
+    errors = errs.FieldErrors()
+    number = errors.check("page", lambda raw: page.Page.parse(raw, None).number, page_number)
+    per_page = errors.check("rows", lambda raw: page.Page.parse(None, raw).rows, rows_per_page)
+    ordering = errors.check("orderBy", _parse_order, order_by)
     query_filter = homebus.HomeFilter(
         id=errors.check("homeId", params.optional(params.uuid), id_filter),
         user_id=errors.check("userId", params.optional(params.uuid), owner_filter),
@@ -83,7 +87,7 @@ def to_bus_query(
         ),
     )
     errors.raise_if_any()
-    return HomeQuery(filter=query_filter, order_by=order, page=Page(number, per_page))
+    return HomeQuery(filter=query_filter, order_by=ordering, page=page.Page(number, per_page))
 
 
 def _parse_order(raw: str | None) -> order.OrderBy:

@@ -11,43 +11,43 @@
 """
 
 import asyncio
-from typing import Any
-from uuid import UUID
+import typing
+import uuid
 
-from litestar import Request, Router, delete, get, patch, post
-from litestar.di import Provide
-from litestar.params import JSONBody, SkipValidation
+import litestar
+from litestar import di, params
 
 from acme_sales.app.domain.homeapp import models, query
-from acme_sales.app.sdk import apidoc, errs
-from acme_sales.app.sdk.auth.claims import Rule
-from acme_sales.app.sdk.authclient import AuthClient
+from acme_sales.app.sdk import apidoc, authclient, errs
+from acme_sales.app.sdk.auth import claims
 from acme_sales.app.sdk.mid import auth as mid
+
+# By name: this module binds no class of the domain's, whose own `query` module is taken above.
 from acme_sales.app.sdk.query import QueryResult
 from acme_sales.business.domain import homebus
 
-AnyRequest = Request[Any, Any, Any]
+AnyRequest = litestar.Request[typing.Any, typing.Any, typing.Any]
 # The id is text on the route, parsed by authorize_loaded: a malformed one is a 400 naming it.
 ITEM = "/v1/homes/{home_id:str}"
 # The query routes take the parsed query string; its parameters are to_bus_query's.
-QUERY = {"q": Provide(query.to_bus_query, sync_to_thread=False)}
+QUERY = {"q": di.Provide(query.to_bus_query, sync_to_thread=False)}
 # Already parsed into business types, which Litestar would fail to convert again.
-Parsed = SkipValidation[query.HomeQuery]
+Parsed = params.SkipValidation[query.HomeQuery]
 
 
-def routes(*, bus: homebus.HomeBus, auth: AuthClient) -> Router:
+def routes(*, bus: homebus.HomeBus, auth: authclient.AuthClient) -> litestar.Router:
     in_path = mid.Loader(
         path_param="home_id",
         load=_loader(bus),
         owner_id=lambda item: item.user_id,
     )
     authenticated = mid.authenticate(auth)
-    any_role = mid.authorize(auth, Rule.ANY)
-    user_only = mid.authorize(auth, Rule.USER_ONLY)
-    admin = mid.authorize(auth, Rule.ADMIN_ONLY)
-    admin_or_owner = mid.authorize_loaded(auth, Rule.ADMIN_OR_SUBJECT, in_path)
+    any_role = mid.authorize(auth, claims.Rule.ANY)
+    user_only = mid.authorize(auth, claims.Rule.USER_ONLY)
+    admin = mid.authorize(auth, claims.Rule.ADMIN_ONLY)
+    admin_or_owner = mid.authorize_loaded(auth, claims.Rule.ADMIN_OR_SUBJECT, in_path)
 
-    @get(
+    @litestar.get(
         "/v1/homes",
         guards=[authenticated, any_role],
         summary="Query homes",
@@ -65,7 +65,7 @@ def routes(*, bus: homebus.HomeBus, auth: AuthClient) -> Router:
             rows_per_page=q.page.rows,
         )
 
-    @get(
+    @litestar.get(
         ITEM,
         guards=[authenticated, admin_or_owner],
         summary="Get a home",
@@ -74,36 +74,38 @@ def routes(*, bus: homebus.HomeBus, auth: AuthClient) -> Router:
     async def get_home(request: AnyRequest, home_id: mid.IdInPath) -> models.Home:
         return models.to_app_home(mid.loaded(request, homebus.Home))
 
-    @post(
+    @litestar.post(
         "/v1/homes",
         guards=[authenticated, user_only],
         summary="Create a home",
         responses=apidoc.errors(400, 401, 403, 409),
     )
-    async def create_home(request: AnyRequest, data: JSONBody[models.NewHome]) -> models.Home:
+    async def create_home(
+        request: AnyRequest, data: params.JSONBody[models.NewHome]
+    ) -> models.Home:
         caller_id = mid.auth_info(request).user_id
         new = models.to_bus_new_home(data, owner_id=caller_id)
         try:
             item = await bus.create(new, actor_id=caller_id)
-        except (homebus.OwnerNotFoundError, homebus.OwnerDisabledError) as err:
+        except (homebus.UnknownOwnerError, homebus.DisabledOwnerError) as err:
             raise errs.Error(errs.ErrCode.FAILED_PRECONDITION, str(err)) from err
         return models.to_app_home(item)
 
-    @patch(
+    @litestar.patch(
         ITEM,
         guards=[authenticated, admin_or_owner],
         summary="Change a home",
         responses=apidoc.errors(400, 401, 403, 404),
     )
     async def update_home(
-        request: AnyRequest, home_id: mid.IdInPath, data: JSONBody[models.UpdateHome]
+        request: AnyRequest, home_id: mid.IdInPath, data: params.JSONBody[models.UpdateHome]
     ) -> models.Home:
         update = models.to_bus_update_home(data)
         item = mid.loaded(request, homebus.Home)
         updated = await bus.update(item, update, actor_id=mid.auth_info(request).user_id)
         return models.to_app_home(updated)
 
-    @delete(
+    @litestar.delete(
         ITEM,
         guards=[authenticated, admin_or_owner],
         summary="Delete a home",
@@ -115,7 +117,7 @@ def routes(*, bus: homebus.HomeBus, auth: AuthClient) -> Router:
             actor_id=mid.auth_info(request).user_id,
         )
 
-    @get(
+    @litestar.get(
         "/v1/vhomes",
         guards=[authenticated, admin],
         summary="Homes with owners",
@@ -135,7 +137,7 @@ def routes(*, bus: homebus.HomeBus, auth: AuthClient) -> Router:
             rows_per_page=q.page.rows,
         )
 
-    return Router(
+    return litestar.Router(
         path="/",
         route_handlers=[
             query_homes,
@@ -153,7 +155,7 @@ def routes(*, bus: homebus.HomeBus, auth: AuthClient) -> Router:
 def _loader(
     bus: homebus.HomeBus,
 ) -> "mid.LoadResource[homebus.Home]":
-    async def load(home_id: UUID) -> homebus.Home:
+    async def load(home_id: uuid.UUID) -> homebus.Home:
         try:
             return await bus.query_by_id(home_id)
         except homebus.HomeNotFoundError as err:

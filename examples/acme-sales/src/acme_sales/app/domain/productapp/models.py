@@ -4,29 +4,23 @@
 field at once; `to_app_*` turn business values back into JSON ones.
 """
 
+import decimal
+import typing
+import uuid
 from datetime import datetime
-from decimal import Decimal
-from typing import Annotated
-from uuid import UUID
 
 import msgspec
-from msgspec import UNSET, UnsetType
 
-from acme_sales.app.sdk import apidoc
-from acme_sales.app.sdk.errs import FieldErrors
+from acme_sales.app.sdk import apidoc, errs
+from acme_sales.business import types
 from acme_sales.business.domain import productbus
-from acme_sales.business.types import (
-    Money,
-    Name,
-    Quantity,
-)
 
 
 class Product(msgspec.Struct, frozen=True, rename="camel"):
-    id: UUID
-    user_id: UUID
+    id: uuid.UUID
+    user_id: uuid.UUID
     name: str
-    cost: Decimal
+    cost: decimal.Decimal
     quantity: int
     date_created: datetime
     date_updated: datetime
@@ -39,9 +33,9 @@ class ProductView(Product, frozen=True, rename="camel"):
 
 
 # Body fields as the OpenAPI document describes them (the converters below check them).
-NAME_INPUT = Annotated[str, apidoc.body(apidoc.NAME)]
-COST_INPUT = Annotated[str, apidoc.body(apidoc.MONEY)]
-QUANTITY_INPUT = Annotated[int, apidoc.body(apidoc.QUANTITY)]
+NAME_INPUT = typing.Annotated[str, apidoc.body(apidoc.NAME)]
+COST_INPUT = typing.Annotated[str, apidoc.body(apidoc.MONEY)]
+QUANTITY_INPUT = typing.Annotated[int, apidoc.body(apidoc.QUANTITY)]
 
 
 class NewProduct(msgspec.Struct, frozen=True, rename="camel", forbid_unknown_fields=True):
@@ -55,9 +49,9 @@ class NewProduct(msgspec.Struct, frozen=True, rename="camel", forbid_unknown_fie
 class UpdateProduct(msgspec.Struct, frozen=True, rename="camel", forbid_unknown_fields=True):
     """Every field may be left out, meaning unchanged; null clears an optional field."""
 
-    name: NAME_INPUT | UnsetType = UNSET
-    cost: COST_INPUT | UnsetType = UNSET
-    quantity: QUANTITY_INPUT | UnsetType = UNSET
+    name: NAME_INPUT | msgspec.UnsetType = msgspec.UNSET
+    cost: COST_INPUT | msgspec.UnsetType = msgspec.UNSET
+    quantity: QUANTITY_INPUT | msgspec.UnsetType = msgspec.UNSET
 
 
 # The converters below hold the domain's values in attributes and keyword arguments only, never
@@ -81,14 +75,14 @@ def to_app_product_view(view: productbus.ProductView) -> ProductView:
     return ProductView(**fields, user_name=view.user_name.value)
 
 
-def to_bus_new_product(app: NewProduct, owner_id: UUID) -> productbus.NewProduct:
+def to_bus_new_product(app: NewProduct, owner_id: uuid.UUID) -> productbus.NewProduct:
     """A refused field makes `raise_if_any` raise before `new` is used."""
-    errors = FieldErrors()
+    errors = errs.FieldErrors()
     new = productbus.NewProduct(
         user_id=owner_id,
-        name=errors.check("name", Name.parse, app.name),
-        cost=errors.check("cost", Money.parse, app.cost),
-        quantity=errors.check("quantity", Quantity.parse, app.quantity),
+        name=errors.check("name", types.Name.parse, app.name),
+        cost=errors.check("cost", types.Money.parse, app.cost),
+        quantity=errors.check("quantity", types.Quantity.parse, app.quantity),
     )
     errors.raise_if_any()
     return new
@@ -96,11 +90,11 @@ def to_bus_new_product(app: NewProduct, owner_id: UUID) -> productbus.NewProduct
 
 def to_bus_update_product(app: UpdateProduct) -> productbus.UpdateProduct:
     """A refused field makes `raise_if_any` raise before `update` is used."""
-    errors = FieldErrors()
+    errors = errs.FieldErrors()
     update = productbus.UpdateProduct(
-        name=errors.check_update("name", Name.parse, app.name),
-        cost=errors.check_update("cost", Money.parse, app.cost),
-        quantity=errors.check_update("quantity", Quantity.parse, app.quantity),
+        name=errors.check_update("name", types.Name.parse, app.name),
+        cost=errors.check_update("cost", types.Money.parse, app.cost),
+        quantity=errors.check_update("quantity", types.Quantity.parse, app.quantity),
     )
     errors.raise_if_any()
     return update

@@ -4,18 +4,13 @@
 for the parsers here, documented with their types (see app/sdk/apidoc.py).
 """
 
+import typing
 from dataclasses import dataclass
-from typing import Annotated
 
-from acme_sales.app.sdk import apidoc, params
-from acme_sales.app.sdk.errs import FieldErrors
+from acme_sales.app.sdk import apidoc, errs, params
+from acme_sales.business import types
 from acme_sales.business.domain import productbus
-from acme_sales.business.sdk import order
-from acme_sales.business.sdk.page import Page
-from acme_sales.business.types import (
-    Money,
-    Quantity,
-)
+from acme_sales.business.sdk import order, page
 
 # API name -> business order field: the only names `orderBy` accepts.
 ORDER_FIELDS = {
@@ -33,21 +28,27 @@ _DEFAULT_ORDER = order.OrderBy("productId", order.Direction.ASC)
 class ProductQuery:
     filter: productbus.ProductFilter
     order_by: order.OrderBy
-    page: Page
+    page: page.Page
 
 
 def to_bus_query(
     *,
-    page: Annotated[str | None, apidoc.query("page", apidoc.PAGE)] = None,
-    rows: Annotated[str | None, apidoc.query("rows", apidoc.ROWS)] = None,
-    order_by: Annotated[str | None, apidoc.query("orderBy", apidoc.order_by(ORDER_FIELDS))] = None,
-    id_filter: Annotated[str | None, apidoc.query("productId", apidoc.UUID)] = None,
-    owner_filter: Annotated[str | None, apidoc.query("userId", apidoc.UUID)] = None,
-    created_from: Annotated[str | None, apidoc.query("startCreatedDate", apidoc.TIMESTAMP)] = None,
-    created_to: Annotated[str | None, apidoc.query("endCreatedDate", apidoc.TIMESTAMP)] = None,
-    name_param: Annotated[str | None, apidoc.query("name", apidoc.TEXT)] = None,
-    cost_param: Annotated[str | None, apidoc.query("cost", apidoc.MONEY)] = None,
-    quantity_param: Annotated[str | None, apidoc.query("quantity", apidoc.QUANTITY)] = None,
+    page_number: typing.Annotated[str | None, apidoc.query("page", apidoc.PAGE)] = None,
+    rows_per_page: typing.Annotated[str | None, apidoc.query("rows", apidoc.ROWS)] = None,
+    order_by: typing.Annotated[
+        str | None, apidoc.query("orderBy", apidoc.order_by(ORDER_FIELDS))
+    ] = None,
+    id_filter: typing.Annotated[str | None, apidoc.query("productId", apidoc.UUID)] = None,
+    owner_filter: typing.Annotated[str | None, apidoc.query("userId", apidoc.UUID)] = None,
+    created_from: typing.Annotated[
+        str | None, apidoc.query("startCreatedDate", apidoc.TIMESTAMP)
+    ] = None,
+    created_to: typing.Annotated[
+        str | None, apidoc.query("endCreatedDate", apidoc.TIMESTAMP)
+    ] = None,
+    name_param: typing.Annotated[str | None, apidoc.query("name", apidoc.TEXT)] = None,
+    cost_param: typing.Annotated[str | None, apidoc.query("cost", apidoc.MONEY)] = None,
+    quantity_param: typing.Annotated[str | None, apidoc.query("quantity", apidoc.QUANTITY)] = None,
 ) -> ProductQuery:
     """Parse the query string; absent or empty parameters mean "no condition".
 
@@ -55,10 +56,10 @@ def to_bus_query(
     straight into the filter, so no variable is named after a field. The page is built once every
     parameter is known to be valid (Page checks its numbers).
     """
-    errors = FieldErrors()
-    number = errors.check("page", lambda raw: Page.parse(raw, None).number, page)
-    per_page = errors.check("rows", lambda raw: Page.parse(None, raw).rows, rows)
-    order = errors.check("orderBy", _parse_order, order_by)
+    errors = errs.FieldErrors()
+    number = errors.check("page", lambda raw: page.Page.parse(raw, None).number, page_number)
+    per_page = errors.check("rows", lambda raw: page.Page.parse(None, raw).rows, rows_per_page)
+    ordering = errors.check("orderBy", _parse_order, order_by)
     query_filter = productbus.ProductFilter(
         id=errors.check("productId", params.optional(params.uuid), id_filter),
         user_id=errors.check("userId", params.optional(params.uuid), owner_filter),
@@ -73,7 +74,7 @@ def to_bus_query(
         ),
     )
     errors.raise_if_any()
-    return ProductQuery(filter=query_filter, order_by=order, page=Page(number, per_page))
+    return ProductQuery(filter=query_filter, order_by=ordering, page=page.Page(number, per_page))
 
 
 def _parse_order(raw: str | None) -> order.OrderBy:
@@ -81,9 +82,9 @@ def _parse_order(raw: str | None) -> order.OrderBy:
     return order.OrderBy(ORDER_FIELDS[parsed.field], parsed.direction)
 
 
-def _cost_from_query(raw: str) -> Money:
-    return Money.parse(raw)
+def _cost_from_query(raw: str) -> types.Money:
+    return types.Money.parse(raw)
 
 
-def _quantity_from_query(raw: str) -> Quantity:
-    return Quantity.parse(params.integer(raw))
+def _quantity_from_query(raw: str) -> types.Quantity:
+    return types.Quantity.parse(params.integer(raw))

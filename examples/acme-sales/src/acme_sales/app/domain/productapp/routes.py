@@ -11,43 +11,43 @@
 """
 
 import asyncio
-from typing import Any
-from uuid import UUID
+import typing
+import uuid
 
-from litestar import Request, Router, delete, get, patch, post
-from litestar.di import Provide
-from litestar.params import JSONBody, SkipValidation
+import litestar
+from litestar import di, params
 
 from acme_sales.app.domain.productapp import models, query
-from acme_sales.app.sdk import apidoc, errs
-from acme_sales.app.sdk.auth.claims import Rule
-from acme_sales.app.sdk.authclient import AuthClient
+from acme_sales.app.sdk import apidoc, authclient, errs
+from acme_sales.app.sdk.auth import claims
 from acme_sales.app.sdk.mid import auth as mid
+
+# By name: this module binds no class of the domain's, whose own `query` module is taken above.
 from acme_sales.app.sdk.query import QueryResult
 from acme_sales.business.domain import productbus
 
-AnyRequest = Request[Any, Any, Any]
+AnyRequest = litestar.Request[typing.Any, typing.Any, typing.Any]
 # The id is text on the route, parsed by authorize_loaded: a malformed one is a 400 naming it.
 ITEM = "/v1/products/{product_id:str}"
 # The query routes take the parsed query string; its parameters are to_bus_query's.
-QUERY = {"q": Provide(query.to_bus_query, sync_to_thread=False)}
+QUERY = {"q": di.Provide(query.to_bus_query, sync_to_thread=False)}
 # Already parsed into business types, which Litestar would fail to convert again.
-Parsed = SkipValidation[query.ProductQuery]
+Parsed = params.SkipValidation[query.ProductQuery]
 
 
-def routes(*, bus: productbus.ProductBus, auth: AuthClient) -> Router:
+def routes(*, bus: productbus.ProductBus, auth: authclient.AuthClient) -> litestar.Router:
     in_path = mid.Loader(
         path_param="product_id",
         load=_loader(bus),
         owner_id=lambda item: item.user_id,
     )
     authenticated = mid.authenticate(auth)
-    any_role = mid.authorize(auth, Rule.ANY)
-    user_only = mid.authorize(auth, Rule.USER_ONLY)
-    admin = mid.authorize(auth, Rule.ADMIN_ONLY)
-    admin_or_owner = mid.authorize_loaded(auth, Rule.ADMIN_OR_SUBJECT, in_path)
+    any_role = mid.authorize(auth, claims.Rule.ANY)
+    user_only = mid.authorize(auth, claims.Rule.USER_ONLY)
+    admin = mid.authorize(auth, claims.Rule.ADMIN_ONLY)
+    admin_or_owner = mid.authorize_loaded(auth, claims.Rule.ADMIN_OR_SUBJECT, in_path)
 
-    @get(
+    @litestar.get(
         "/v1/products",
         guards=[authenticated, any_role],
         summary="Query products",
@@ -65,7 +65,7 @@ def routes(*, bus: productbus.ProductBus, auth: AuthClient) -> Router:
             rows_per_page=q.page.rows,
         )
 
-    @get(
+    @litestar.get(
         ITEM,
         guards=[authenticated, admin_or_owner],
         summary="Get a product",
@@ -74,38 +74,38 @@ def routes(*, bus: productbus.ProductBus, auth: AuthClient) -> Router:
     async def get_product(request: AnyRequest, product_id: mid.IdInPath) -> models.Product:
         return models.to_app_product(mid.loaded(request, productbus.Product))
 
-    @post(
+    @litestar.post(
         "/v1/products",
         guards=[authenticated, user_only],
         summary="Create a product",
         responses=apidoc.errors(400, 401, 403, 409),
     )
     async def create_product(
-        request: AnyRequest, data: JSONBody[models.NewProduct]
+        request: AnyRequest, data: params.JSONBody[models.NewProduct]
     ) -> models.Product:
         caller_id = mid.auth_info(request).user_id
         new = models.to_bus_new_product(data, owner_id=caller_id)
         try:
             item = await bus.create(new, actor_id=caller_id)
-        except (productbus.OwnerNotFoundError, productbus.OwnerDisabledError) as err:
+        except (productbus.UnknownOwnerError, productbus.DisabledOwnerError) as err:
             raise errs.Error(errs.ErrCode.FAILED_PRECONDITION, str(err)) from err
         return models.to_app_product(item)
 
-    @patch(
+    @litestar.patch(
         ITEM,
         guards=[authenticated, admin_or_owner],
         summary="Change a product",
         responses=apidoc.errors(400, 401, 403, 404),
     )
     async def update_product(
-        request: AnyRequest, product_id: mid.IdInPath, data: JSONBody[models.UpdateProduct]
+        request: AnyRequest, product_id: mid.IdInPath, data: params.JSONBody[models.UpdateProduct]
     ) -> models.Product:
         update = models.to_bus_update_product(data)
         item = mid.loaded(request, productbus.Product)
         updated = await bus.update(item, update, actor_id=mid.auth_info(request).user_id)
         return models.to_app_product(updated)
 
-    @delete(
+    @litestar.delete(
         ITEM,
         guards=[authenticated, admin_or_owner],
         summary="Delete a product",
@@ -117,7 +117,7 @@ def routes(*, bus: productbus.ProductBus, auth: AuthClient) -> Router:
             actor_id=mid.auth_info(request).user_id,
         )
 
-    @get(
+    @litestar.get(
         "/v1/vproducts",
         guards=[authenticated, admin],
         summary="Products with owners",
@@ -137,7 +137,7 @@ def routes(*, bus: productbus.ProductBus, auth: AuthClient) -> Router:
             rows_per_page=q.page.rows,
         )
 
-    return Router(
+    return litestar.Router(
         path="/",
         route_handlers=[
             query_products,
@@ -155,7 +155,7 @@ def routes(*, bus: productbus.ProductBus, auth: AuthClient) -> Router:
 def _loader(
     bus: productbus.ProductBus,
 ) -> "mid.LoadResource[productbus.Product]":
-    async def load(product_id: UUID) -> productbus.Product:
+    async def load(product_id: uuid.UUID) -> productbus.Product:
         try:
             return await bus.query_by_id(product_id)
         except productbus.ProductNotFoundError as err:

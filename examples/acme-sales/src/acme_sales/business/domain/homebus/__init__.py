@@ -6,11 +6,11 @@
 
 from acme_sales.business.domain.homebus import order
 from acme_sales.business.domain.homebus.bus import (
+    DisabledOwnerError,
     HomeBus,
     HomeNotFoundError,
     HomeStorer,
-    OwnerDisabledError,
-    OwnerNotFoundError,
+    UnknownOwnerError,
 )
 from acme_sales.business.domain.homebus.filter import HomeFilter
 from acme_sales.business.domain.homebus.model import (
@@ -22,6 +22,7 @@ from acme_sales.business.domain.homebus.model import (
 )
 
 __all__ = [
+    "DisabledOwnerError",
     "Home",
     "HomeBus",
     "HomeFilter",
@@ -30,8 +31,7 @@ __all__ = [
     "HomeTypeChoice",
     "HomeView",
     "NewHome",
-    "OwnerDisabledError",
-    "OwnerNotFoundError",
+    "UnknownOwnerError",
     "UpdateHome",
     "order",
 ]

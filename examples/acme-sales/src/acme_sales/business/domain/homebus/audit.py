@@ -1,14 +1,14 @@
 """What a home's audit row records of a change: the values given, as the API names
 them (money and times as text)."""
 
-from typing import Final
+import typing
 
-from acme_sales.business.domain.auditbus import JSONObject
+from acme_sales.business.domain import auditbus
 from acme_sales.business.domain.homebus.model import Home, UpdateHome
 from acme_sales.business.sdk.unchanged import UNCHANGED
 
 # The domain's name in audit rows (`obj_domain`, the audit query's filter).
-DOMAIN: Final = "home"
+DOMAIN: typing.Final = "home"
 
 
 def audit_name(item: Home) -> str:
@@ -16,7 +16,7 @@ def audit_name(item: Home) -> str:
     return item.address1.value
 
 
-def created_data(item: Home) -> JSONObject:
+def created_data(item: Home) -> auditbus.JSONObject:
     return {
         "type": item.type.value,
         "address1": item.address1.value,
@@ -28,9 +28,9 @@ def created_data(item: Home) -> JSONObject:
     }
 
 
-def updated_data(update: UpdateHome) -> JSONObject:
+def updated_data(update: UpdateHome) -> auditbus.JSONObject:
     """The fields `update` changes, with their new values."""
-    given: JSONObject = {
+    given: auditbus.JSONObject = {
         "type": UNCHANGED if update.type is UNCHANGED else update.type.value,
         "address1": UNCHANGED if update.address1 is UNCHANGED else update.address1.value,
         "address2": UNCHANGED

@@ -4,12 +4,12 @@ A home belongs to an existing, enabled user; times are UTC. Every change (create
 delete) runs in one transaction with its audit row, when the bus has an AuditBus.
 """
 
+import contextlib
 import dataclasses
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+import typing
+import uuid
+from collections import abc
 from datetime import UTC, datetime
-from typing import Protocol
-from uuid import UUID, uuid4
 
 from acme_sales.business.domain import auditbus, userbus
 from acme_sales.business.domain.homebus.audit import (
@@ -25,9 +25,7 @@ from acme_sales.business.domain.homebus.model import (
     NewHome,
     UpdateHome,
 )
-from acme_sales.business.sdk.delegate import Event
-from acme_sales.business.sdk.order import OrderBy
-from acme_sales.business.sdk.page import Page
+from acme_sales.business.sdk import delegate, order, page
 from acme_sales.business.sdk.unchanged import resolve
 from acme_sales.foundation import otel, sqldb
 from acme_sales.foundation.logger import get_logger
@@ -40,24 +38,24 @@ class HomeNotFoundError(Exception):
         super().__init__("home not found")
 
 
-class OwnerNotFoundError(Exception):
+class UnknownOwnerError(Exception):
     def __init__(self) -> None:
         super().__init__("owner not found")
 
 
-class OwnerDisabledError(Exception):
+class DisabledOwnerError(Exception):
     def __init__(self) -> None:
         super().__init__("owner is disabled")
 
 
-class HomeStorer(Protocol):
+class HomeStorer(typing.Protocol):
     """Where homes are kept. Raises HomeNotFoundError as documented."""
 
     def with_querier(self, db: sqldb.Querier) -> "HomeStorer":
         """The same store, running its queries through `db` (a connection in a transaction)."""
         ...
 
-    def transaction(self) -> AbstractAsyncContextManager[sqldb.Querier]:
+    def transaction(self) -> contextlib.AbstractAsyncContextManager[sqldb.Querier]:
         """A transaction on this store's database for the block, yielding its querier."""
         ...
 
@@ -68,15 +66,15 @@ class HomeStorer(Protocol):
     async def delete(self, item: Home) -> None: ...
 
     async def query(
-        self, query_filter: HomeFilter, order_by: OrderBy, page: Page
+        self, query_filter: HomeFilter, order_by: order.OrderBy, page: page.Page
     ) -> list[Home]: ...
 
     async def count(self, query_filter: HomeFilter) -> int: ...
 
-    async def query_by_id(self, home_id: UUID) -> Home: ...
+    async def query_by_id(self, home_id: uuid.UUID) -> Home: ...
 
     async def query_views(
-        self, query_filter: HomeFilter, order_by: OrderBy, page: Page
+        self, query_filter: HomeFilter, order_by: order.OrderBy, page: page.Page
     ) -> list[HomeView]: ...
 
 
@@ -92,7 +90,7 @@ class HomeBus:
         users: userbus.UserBus,
         *,
         audit: auditbus.AuditBus | None = None,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: abc.Callable[[], datetime] = _utc_now,
     ) -> None:
         """`audit`: where each change's audit row goes (none written without it)."""
         self._storer = storer
@@ -109,7 +107,7 @@ class HomeBus:
             clock=self._clock,
         )
 
-    async def create(self, new: NewHome, *, actor_id: UUID | None) -> Home:
+    async def create(self, new: NewHome, *, actor_id: uuid.UUID | None) -> Home:
         """Store a new home; its owner must exist and be enabled.
 
         `actor_id` is who is creating it, for the audit; None for a system action.
@@ -117,12 +115,12 @@ class HomeBus:
         try:
             owner = await self._users.query_by_id(new.user_id)
         except userbus.UserNotFoundError:
-            raise OwnerNotFoundError from None
+            raise UnknownOwnerError from None
         if not owner.enabled:
-            raise OwnerDisabledError
+            raise DisabledOwnerError
         now = self._clock()
         item = Home(
-            id=uuid4(),
+            id=uuid.uuid4(),
             user_id=new.user_id,
             type=new.type,
             address1=new.address1,
@@ -139,7 +137,7 @@ class HomeBus:
             await bus._record(item, auditbus.Action.CREATED, actor_id, created_data(item))
         return item
 
-    async def update(self, item: Home, update: UpdateHome, *, actor_id: UUID | None) -> Home:
+    async def update(self, item: Home, update: UpdateHome, *, actor_id: uuid.UUID | None) -> Home:
         """Apply the fields `update` gives; the others keep their values.
 
         `actor_id` is who is changing it, for the audit; None for a system action.
@@ -160,29 +158,31 @@ class HomeBus:
             await bus._record(updated, auditbus.Action.UPDATED, actor_id, updated_data(update))
         return updated
 
-    async def delete(self, item: Home, *, actor_id: UUID | None) -> None:
+    async def delete(self, item: Home, *, actor_id: uuid.UUID | None) -> None:
         """`actor_id` is who is deleting it, for the audit; None for a system action."""
         async with self._change() as bus:
             await bus._storer.delete(item)
             await bus._record(item, auditbus.Action.DELETED, actor_id, None)
 
-    async def query(self, query_filter: HomeFilter, order_by: OrderBy, page: Page) -> list[Home]:
+    async def query(
+        self, query_filter: HomeFilter, order_by: order.OrderBy, page: page.Page
+    ) -> list[Home]:
         return await self._storer.query(query_filter, order_by, page)
 
     async def count(self, query_filter: HomeFilter) -> int:
         return await self._storer.count(query_filter)
 
-    async def query_by_id(self, home_id: UUID) -> Home:
+    async def query_by_id(self, home_id: uuid.UUID) -> Home:
         return await self._storer.query_by_id(home_id)
 
     async def query_views(
-        self, query_filter: HomeFilter, order_by: OrderBy, page: Page
+        self, query_filter: HomeFilter, order_by: order.OrderBy, page: page.Page
     ) -> list[HomeView]:
         """Homes with their owners' names (the read model)."""
         return await self._storer.query_views(query_filter, order_by, page)
 
-    @asynccontextmanager
-    async def _change(self) -> AsyncIterator["HomeBus"]:
+    @contextlib.asynccontextmanager
+    async def _change(self) -> abc.AsyncIterator["HomeBus"]:
         """One transaction for a change and its audit row: this bus moved into it."""
         async with self._storer.transaction() as db:
             yield self.with_querier(db)
@@ -191,7 +191,7 @@ class HomeBus:
         self,
         item: Home,
         action: auditbus.Action,
-        actor_id: UUID | None,
+        actor_id: uuid.UUID | None,
         data: auditbus.JSONObject | None,
     ) -> None:
         if self._audit is None:
@@ -208,7 +208,7 @@ class HomeBus:
             )
         )
 
-    async def on_user_deleted(self, event: Event) -> None:
+    async def on_user_deleted(self, event: delegate.Event) -> None:
         """user/deleted, registered once when the service is wired.
 
         The owner's homes are already gone: the table's foreign key

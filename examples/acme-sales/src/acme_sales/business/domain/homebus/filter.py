@@ -1,8 +1,8 @@
 """Which homes a query returns: every condition given must hold."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from uuid import UUID
 
 from acme_sales.business.domain.homebus.model import (
     HomeTypeChoice,
@@ -11,8 +11,8 @@ from acme_sales.business.domain.homebus.model import (
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class HomeFilter:
-    id: UUID | None = None
-    user_id: UUID | None = None  # the owner
+    id: uuid.UUID | None = None
+    user_id: uuid.UUID | None = None  # the owner
     type: HomeTypeChoice | None = None
     address1: str | None = None  # part of it, in any case
     address2: str | None = None  # part of it, in any case

@@ -1,19 +1,20 @@
-"""The home as the business sees it, and the requests to create and change one."""
+"""The home as the business sees it, and the requests to create and change one.
 
+Classes of other modules are reached through their modules (`types.Money`), so that no name a
+domain gives its classes can shadow one.
+"""
+
+import enum
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
-from uuid import UUID
 
-from acme_sales.business.sdk.unchanged import UNCHANGED, Unchanged
-from acme_sales.business.types import (
-    Name,
-    Text,
-)
+from acme_sales.business import types
+from acme_sales.business.sdk import unchanged
 from acme_sales.business.types.choice import parse_choice
 
 
-class HomeTypeChoice(StrEnum):
+class HomeTypeChoice(enum.StrEnum):
     SINGLE_FAMILY = "SINGLE FAMILY"
     CONDO = "CONDO"
 
@@ -24,47 +25,47 @@ class HomeTypeChoice(StrEnum):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Home:
-    id: UUID
-    user_id: UUID  # the owner
+    id: uuid.UUID
+    user_id: uuid.UUID  # the owner
     type: HomeTypeChoice
-    address1: Text
-    address2: Text | None
-    zip_code: Text
-    city: Text
-    state: Text
-    country: Text
+    address1: types.Text
+    address2: types.Text | None
+    zip_code: types.Text
+    city: types.Text
+    state: types.Text
+    country: types.Text
     date_created: datetime  # UTC
     date_updated: datetime  # UTC
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class NewHome:
-    user_id: UUID  # the owner: the authenticated caller, never the request body
+    user_id: uuid.UUID  # the owner: the authenticated caller, never the request body
     type: HomeTypeChoice
-    address1: Text
-    address2: Text | None = None
-    zip_code: Text
-    city: Text
-    state: Text
-    country: Text
+    address1: types.Text
+    address2: types.Text | None = None
+    zip_code: types.Text
+    city: types.Text
+    state: types.Text
+    country: types.Text
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class UpdateHome:
     """The changes to make: UNCHANGED (left out) keeps a value; None clears an optional one."""
 
-    type: HomeTypeChoice | Unchanged = UNCHANGED
-    address1: Text | Unchanged = UNCHANGED
-    address2: Text | Unchanged | None = UNCHANGED
-    zip_code: Text | Unchanged = UNCHANGED
-    city: Text | Unchanged = UNCHANGED
-    state: Text | Unchanged = UNCHANGED
-    country: Text | Unchanged = UNCHANGED
+    type: HomeTypeChoice | unchanged.Unchanged = unchanged.UNCHANGED
+    address1: types.Text | unchanged.Unchanged = unchanged.UNCHANGED
+    address2: types.Text | unchanged.Unchanged | None = unchanged.UNCHANGED
+    zip_code: types.Text | unchanged.Unchanged = unchanged.UNCHANGED
+    city: types.Text | unchanged.Unchanged = unchanged.UNCHANGED
+    state: types.Text | unchanged.Unchanged = unchanged.UNCHANGED
+    country: types.Text | unchanged.Unchanged = unchanged.UNCHANGED
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class HomeView:
     """A home with its owner's name: the read model over view_homes."""
 
+    user_name: types.Name  # first: a domain called `types` names the field below
     home: Home
-    user_name: Name

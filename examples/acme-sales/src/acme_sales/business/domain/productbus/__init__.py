@@ -6,11 +6,11 @@
 
 from acme_sales.business.domain.productbus import order
 from acme_sales.business.domain.productbus.bus import (
-    OwnerDisabledError,
-    OwnerNotFoundError,
+    DisabledOwnerError,
     ProductBus,
     ProductNotFoundError,
     ProductStorer,
+    UnknownOwnerError,
 )
 from acme_sales.business.domain.productbus.filter import ProductFilter
 from acme_sales.business.domain.productbus.model import (
@@ -21,15 +21,15 @@ from acme_sales.business.domain.productbus.model import (
 )
 
 __all__ = [
+    "DisabledOwnerError",
     "NewProduct",
-    "OwnerDisabledError",
-    "OwnerNotFoundError",
     "Product",
     "ProductBus",
     "ProductFilter",
     "ProductNotFoundError",
     "ProductStorer",
     "ProductView",
+    "UnknownOwnerError",
     "UpdateProduct",
     "order",
 ]

@@ -1,14 +1,14 @@
 """What a product's audit row records of a change: the values given, as the API names
 them (money and times as text)."""
 
-from typing import Final
+import typing
 
-from acme_sales.business.domain.auditbus import JSONObject
+from acme_sales.business.domain import auditbus
 from acme_sales.business.domain.productbus.model import Product, UpdateProduct
 from acme_sales.business.sdk.unchanged import UNCHANGED
 
 # The domain's name in audit rows (`obj_domain`, the audit query's filter).
-DOMAIN: Final = "product"
+DOMAIN: typing.Final = "product"
 
 
 def audit_name(item: Product) -> str:
@@ -16,7 +16,7 @@ def audit_name(item: Product) -> str:
     return item.name.value
 
 
-def created_data(item: Product) -> JSONObject:
+def created_data(item: Product) -> auditbus.JSONObject:
     return {
         "name": item.name.value,
         "cost": str(item.cost),
@@ -24,9 +24,9 @@ def created_data(item: Product) -> JSONObject:
     }
 
 
-def updated_data(update: UpdateProduct) -> JSONObject:
+def updated_data(update: UpdateProduct) -> auditbus.JSONObject:
     """The fields `update` changes, with their new values."""
-    given: JSONObject = {
+    given: auditbus.JSONObject = {
         "name": UNCHANGED if update.name is UNCHANGED else update.name.value,
         "cost": UNCHANGED if update.cost is UNCHANGED else str(update.cost),
         "quantity": UNCHANGED if update.quantity is UNCHANGED else update.quantity.value,

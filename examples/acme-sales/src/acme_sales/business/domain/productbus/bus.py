@@ -4,12 +4,12 @@ A product belongs to an existing, enabled user; times are UTC. Every change (cre
 delete) runs in one transaction with its audit row, when the bus has an AuditBus.
 """
 
+import contextlib
 import dataclasses
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+import typing
+import uuid
+from collections import abc
 from datetime import UTC, datetime
-from typing import Protocol
-from uuid import UUID, uuid4
 
 from acme_sales.business.domain import auditbus, userbus
 from acme_sales.business.domain.productbus.audit import (
@@ -25,9 +25,7 @@ from acme_sales.business.domain.productbus.model import (
     ProductView,
     UpdateProduct,
 )
-from acme_sales.business.sdk.delegate import Event
-from acme_sales.business.sdk.order import OrderBy
-from acme_sales.business.sdk.page import Page
+from acme_sales.business.sdk import delegate, order, page
 from acme_sales.business.sdk.unchanged import resolve
 from acme_sales.foundation import otel, sqldb
 from acme_sales.foundation.logger import get_logger
@@ -40,24 +38,24 @@ class ProductNotFoundError(Exception):
         super().__init__("product not found")
 
 
-class OwnerNotFoundError(Exception):
+class UnknownOwnerError(Exception):
     def __init__(self) -> None:
         super().__init__("owner not found")
 
 
-class OwnerDisabledError(Exception):
+class DisabledOwnerError(Exception):
     def __init__(self) -> None:
         super().__init__("owner is disabled")
 
 
-class ProductStorer(Protocol):
+class ProductStorer(typing.Protocol):
     """Where products are kept. Raises ProductNotFoundError as documented."""
 
     def with_querier(self, db: sqldb.Querier) -> "ProductStorer":
         """The same store, running its queries through `db` (a connection in a transaction)."""
         ...
 
-    def transaction(self) -> AbstractAsyncContextManager[sqldb.Querier]:
+    def transaction(self) -> contextlib.AbstractAsyncContextManager[sqldb.Querier]:
         """A transaction on this store's database for the block, yielding its querier."""
         ...
 
@@ -68,15 +66,15 @@ class ProductStorer(Protocol):
     async def delete(self, item: Product) -> None: ...
 
     async def query(
-        self, query_filter: ProductFilter, order_by: OrderBy, page: Page
+        self, query_filter: ProductFilter, order_by: order.OrderBy, page: page.Page
     ) -> list[Product]: ...
 
     async def count(self, query_filter: ProductFilter) -> int: ...
 
-    async def query_by_id(self, product_id: UUID) -> Product: ...
+    async def query_by_id(self, product_id: uuid.UUID) -> Product: ...
 
     async def query_views(
-        self, query_filter: ProductFilter, order_by: OrderBy, page: Page
+        self, query_filter: ProductFilter, order_by: order.OrderBy, page: page.Page
     ) -> list[ProductView]: ...
 
 
@@ -92,7 +90,7 @@ class ProductBus:
         users: userbus.UserBus,
         *,
         audit: auditbus.AuditBus | None = None,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: abc.Callable[[], datetime] = _utc_now,
     ) -> None:
         """`audit`: where each change's audit row goes (none written without it)."""
         self._storer = storer
@@ -109,7 +107,7 @@ class ProductBus:
             clock=self._clock,
         )
 
-    async def create(self, new: NewProduct, *, actor_id: UUID | None) -> Product:
+    async def create(self, new: NewProduct, *, actor_id: uuid.UUID | None) -> Product:
         """Store a new product; its owner must exist and be enabled.
 
         `actor_id` is who is creating it, for the audit; None for a system action.
@@ -117,12 +115,12 @@ class ProductBus:
         try:
             owner = await self._users.query_by_id(new.user_id)
         except userbus.UserNotFoundError:
-            raise OwnerNotFoundError from None
+            raise UnknownOwnerError from None
         if not owner.enabled:
-            raise OwnerDisabledError
+            raise DisabledOwnerError
         now = self._clock()
         item = Product(
-            id=uuid4(),
+            id=uuid.uuid4(),
             user_id=new.user_id,
             name=new.name,
             cost=new.cost,
@@ -136,7 +134,7 @@ class ProductBus:
         return item
 
     async def update(
-        self, item: Product, update: UpdateProduct, *, actor_id: UUID | None
+        self, item: Product, update: UpdateProduct, *, actor_id: uuid.UUID | None
     ) -> Product:
         """Apply the fields `update` gives; the others keep their values.
 
@@ -154,31 +152,31 @@ class ProductBus:
             await bus._record(updated, auditbus.Action.UPDATED, actor_id, updated_data(update))
         return updated
 
-    async def delete(self, item: Product, *, actor_id: UUID | None) -> None:
+    async def delete(self, item: Product, *, actor_id: uuid.UUID | None) -> None:
         """`actor_id` is who is deleting it, for the audit; None for a system action."""
         async with self._change() as bus:
             await bus._storer.delete(item)
             await bus._record(item, auditbus.Action.DELETED, actor_id, None)
 
     async def query(
-        self, query_filter: ProductFilter, order_by: OrderBy, page: Page
+        self, query_filter: ProductFilter, order_by: order.OrderBy, page: page.Page
     ) -> list[Product]:
         return await self._storer.query(query_filter, order_by, page)
 
     async def count(self, query_filter: ProductFilter) -> int:
         return await self._storer.count(query_filter)
 
-    async def query_by_id(self, product_id: UUID) -> Product:
+    async def query_by_id(self, product_id: uuid.UUID) -> Product:
         return await self._storer.query_by_id(product_id)
 
     async def query_views(
-        self, query_filter: ProductFilter, order_by: OrderBy, page: Page
+        self, query_filter: ProductFilter, order_by: order.OrderBy, page: page.Page
     ) -> list[ProductView]:
         """Products with their owners' names (the read model)."""
         return await self._storer.query_views(query_filter, order_by, page)
 
-    @asynccontextmanager
-    async def _change(self) -> AsyncIterator["ProductBus"]:
+    @contextlib.asynccontextmanager
+    async def _change(self) -> abc.AsyncIterator["ProductBus"]:
         """One transaction for a change and its audit row: this bus moved into it."""
         async with self._storer.transaction() as db:
             yield self.with_querier(db)
@@ -187,7 +185,7 @@ class ProductBus:
         self,
         item: Product,
         action: auditbus.Action,
-        actor_id: UUID | None,
+        actor_id: uuid.UUID | None,
         data: auditbus.JSONObject | None,
     ) -> None:
         if self._audit is None:
@@ -204,7 +202,7 @@ class ProductBus:
             )
         )
 
-    async def on_user_deleted(self, event: Event) -> None:
+    async def on_user_deleted(self, event: delegate.Event) -> None:
         """user/deleted, registered once when the service is wired.
 
         The owner's products are already gone: the table's foreign key

@@ -6,30 +6,19 @@ SQL stays visible here; rows cross into the business model through `to_db_home` 
 `to_bus_home` only.
 """
 
-from contextlib import AbstractAsyncContextManager
-from typing import Final
-from uuid import UUID
+import contextlib
+import typing
+import uuid
 
 import asyncpg
 
-from acme_sales.business.domain.homebus import order
-from acme_sales.business.domain.homebus.bus import HomeNotFoundError
-from acme_sales.business.domain.homebus.filter import HomeFilter
-from acme_sales.business.domain.homebus.model import (
-    Home,
-    HomeTypeChoice,
-    HomeView,
-)
-from acme_sales.business.sdk.order import OrderBy
-from acme_sales.business.sdk.page import Page
-from acme_sales.business.types import (
-    Name,
-    Text,
-)
+from acme_sales.business import types
+from acme_sales.business.domain import homebus
+from acme_sales.business.sdk import order, page
 from acme_sales.foundation import sqldb
-from acme_sales.foundation.sqldb.params import Params, contains, where
+from acme_sales.foundation.sqldb import params
 
-_COLUMNS: Final = """\
+_COLUMNS: typing.Final = """\
     home_id,
     user_id,
     type,
@@ -41,10 +30,10 @@ _COLUMNS: Final = """\
     country,
     date_created,
     date_updated"""
-_SELECT: Final = f"SELECT {_COLUMNS}\nFROM homes\n"
-_SELECT_VIEW: Final = f"SELECT {_COLUMNS}, user_name\nFROM view_homes\n"
-_COUNT: Final = "SELECT count(*)\nFROM homes\n"
-_INSERT: Final = """\
+_SELECT: typing.Final = f"SELECT {_COLUMNS}\nFROM homes\n"
+_SELECT_VIEW: typing.Final = f"SELECT {_COLUMNS}, user_name\nFROM view_homes\n"
+_COUNT: typing.Final = "SELECT count(*)\nFROM homes\n"
+_INSERT: typing.Final = """\
 INSERT INTO homes (
     home_id,
     user_id,
@@ -62,7 +51,7 @@ VALUES (
     $1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
     $11
 )"""
-_UPDATE: Final = """\
+_UPDATE: typing.Final = """\
 UPDATE homes
 SET
     type = $2,
@@ -74,20 +63,20 @@ SET
     country = $8,
     date_updated = $9
 WHERE home_id = $1"""
-_DELETE: Final = "DELETE FROM homes WHERE home_id = $1"
+_DELETE: typing.Final = "DELETE FROM homes WHERE home_id = $1"
 
 # Business order field -> column: the only text that reaches ORDER BY.
-_ORDER_COLUMNS: Final = {
-    order.ID: "home_id",
-    order.USER_ID: "user_id",
-    order.TYPE: "type",
-    order.ADDRESS1: "address1",
-    order.ADDRESS2: "address2",
-    order.ZIP_CODE: "zip_code",
-    order.CITY: "city",
-    order.STATE: "state",
-    order.COUNTRY: "country",
-    order.DATE_CREATED: "date_created",
+_ORDER_COLUMNS: typing.Final = {
+    homebus.order.ID: "home_id",
+    homebus.order.USER_ID: "user_id",
+    homebus.order.TYPE: "type",
+    homebus.order.ADDRESS1: "address1",
+    homebus.order.ADDRESS2: "address2",
+    homebus.order.ZIP_CODE: "zip_code",
+    homebus.order.CITY: "city",
+    homebus.order.STATE: "state",
+    homebus.order.COUNTRY: "country",
+    homebus.order.DATE_CREATED: "date_created",
 }
 
 
@@ -98,66 +87,72 @@ class HomeDB:
     def with_querier(self, db: sqldb.Querier) -> "HomeDB":
         return HomeDB(db)
 
-    def transaction(self) -> AbstractAsyncContextManager[sqldb.Querier]:
+    def transaction(self) -> contextlib.AbstractAsyncContextManager[sqldb.Querier]:
         return sqldb.transaction(self._db)
 
-    async def create(self, item: Home) -> None:
+    async def create(self, item: homebus.Home) -> None:
         await sqldb.execute(self._db, _INSERT, *to_db_home(item))
 
-    async def update(self, item: Home) -> None:
+    async def update(self, item: homebus.Home) -> None:
         row_id, _owner, *values, _created, updated = to_db_home(item)
         status = await sqldb.execute(self._db, _UPDATE, row_id, *values, updated)
         if status == "UPDATE 0":
-            raise HomeNotFoundError
+            raise homebus.HomeNotFoundError
 
-    async def delete(self, item: Home) -> None:
+    async def delete(self, item: homebus.Home) -> None:
         status = await sqldb.execute(self._db, _DELETE, item.id)
         if status == "DELETE 0":
-            raise HomeNotFoundError
+            raise homebus.HomeNotFoundError
 
-    async def query(self, query_filter: HomeFilter, order_by: OrderBy, page: Page) -> list[Home]:
+    async def query(
+        self, query_filter: homebus.HomeFilter, order_by: order.OrderBy, page: page.Page
+    ) -> list[homebus.Home]:
         rows = await self._page(_SELECT, query_filter, order_by, page)
         return [to_bus_home(row) for row in rows]
 
     async def query_views(
-        self, query_filter: HomeFilter, order_by: OrderBy, page: Page
-    ) -> list[HomeView]:
+        self, query_filter: homebus.HomeFilter, order_by: order.OrderBy, page: page.Page
+    ) -> list[homebus.HomeView]:
         rows = await self._page(_SELECT_VIEW, query_filter, order_by, page)
         return [
-            HomeView(
+            homebus.HomeView(
                 home=to_bus_home(row),
-                user_name=Name.parse(row["user_name"]),
+                user_name=types.Name.parse(row["user_name"]),
             )
             for row in rows
         ]
 
-    async def count(self, query_filter: HomeFilter) -> int:
-        params = Params()
-        row = await sqldb.fetch_one(self._db, _COUNT + _where(query_filter, params), *params.values)
+    async def count(self, query_filter: homebus.HomeFilter) -> int:
+        bound = params.Params()
+        row = await sqldb.fetch_one(self._db, _COUNT + _where(query_filter, bound), *bound.values)
         count: int = row[0]
         return count
 
-    async def query_by_id(self, home_id: UUID) -> Home:
+    async def query_by_id(self, home_id: uuid.UUID) -> homebus.Home:
         try:
             row = await sqldb.fetch_one(self._db, f"{_SELECT}WHERE home_id = $1", home_id)
         except sqldb.NotFoundError:
-            raise HomeNotFoundError from None
+            raise homebus.HomeNotFoundError from None
         return to_bus_home(row)
 
     async def _page(
-        self, select: str, query_filter: HomeFilter, order_by: OrderBy, page: Page
+        self,
+        select: str,
+        query_filter: homebus.HomeFilter,
+        order_by: order.OrderBy,
+        page: page.Page,
     ) -> list[asyncpg.Record]:
-        params = Params()
+        bound = params.Params()
         # The id breaks ties, so rows with equal sort keys keep one order from page to page.
         sql = (
-            f"{select}{_where(query_filter, params)}"
+            f"{select}{_where(query_filter, bound)}"
             f"ORDER BY {_ORDER_COLUMNS[order_by.field]} {order_by.direction}, home_id\n"
-            f"LIMIT {params.bind(page.rows)} OFFSET {params.bind(page.offset)}"
+            f"LIMIT {bound.bind(page.rows)} OFFSET {bound.bind(page.offset)}"
         )
-        return await sqldb.fetch_all(self._db, sql, *params.values)
+        return await sqldb.fetch_all(self._db, sql, *bound.values)
 
 
-def to_db_home(item: Home) -> tuple[object, ...]:
+def to_db_home(item: homebus.Home) -> tuple[object, ...]:
     """The row's values as asyncpg takes them, in column order (as _INSERT lists them)."""
     return (
         item.id,
@@ -174,23 +169,23 @@ def to_db_home(item: Home) -> tuple[object, ...]:
     )
 
 
-def to_bus_home(row: asyncpg.Record) -> Home:
-    return Home(
+def to_bus_home(row: asyncpg.Record) -> homebus.Home:
+    return homebus.Home(
         id=row["home_id"],
         user_id=row["user_id"],
-        type=HomeTypeChoice.parse(row["type"]),
-        address1=Text.parse(row["address1"]),
-        address2=None if row["address2"] is None else Text.parse(row["address2"]),
-        zip_code=Text.parse(row["zip_code"]),
-        city=Text.parse(row["city"]),
-        state=Text.parse(row["state"]),
-        country=Text.parse(row["country"]),
+        type=homebus.HomeTypeChoice.parse(row["type"]),
+        address1=types.Text.parse(row["address1"]),
+        address2=None if row["address2"] is None else types.Text.parse(row["address2"]),
+        zip_code=types.Text.parse(row["zip_code"]),
+        city=types.Text.parse(row["city"]),
+        state=types.Text.parse(row["state"]),
+        country=types.Text.parse(row["country"]),
         date_created=row["date_created"],
         date_updated=row["date_updated"],
     )
 
 
-def _where(query_filter: HomeFilter, params: Params) -> str:
+def _where(query_filter: homebus.HomeFilter, bound: params.Params) -> str:
     """The WHERE clause (or nothing) for the filter; values are bound, never spliced in."""
     f = query_filter
     # (condition, value): a condition applies when its value is given.
@@ -198,18 +193,18 @@ def _where(query_filter: HomeFilter, params: Params) -> str:
         ("home_id = {}", f.id),
         ("user_id = {}", f.user_id),
         ("type = {}", None if f.type is None else f.type.value),
-        ("address1 ILIKE {}", None if f.address1 is None else contains(f.address1)),
-        ("address2 ILIKE {}", None if f.address2 is None else contains(f.address2)),
-        ("zip_code ILIKE {}", None if f.zip_code is None else contains(f.zip_code)),
-        ("city ILIKE {}", None if f.city is None else contains(f.city)),
-        ("state ILIKE {}", None if f.state is None else contains(f.state)),
-        ("country ILIKE {}", None if f.country is None else contains(f.country)),
+        ("address1 ILIKE {}", None if f.address1 is None else params.contains(f.address1)),
+        ("address2 ILIKE {}", None if f.address2 is None else params.contains(f.address2)),
+        ("zip_code ILIKE {}", None if f.zip_code is None else params.contains(f.zip_code)),
+        ("city ILIKE {}", None if f.city is None else params.contains(f.city)),
+        ("state ILIKE {}", None if f.state is None else params.contains(f.state)),
+        ("country ILIKE {}", None if f.country is None else params.contains(f.country)),
         ("date_created >= {}", f.start_created_date),
         ("date_created <= {}", f.end_created_date),
     ]
-    return where(
+    return params.where(
         [
-            condition.format(params.bind(value))
+            condition.format(bound.bind(value))
             for condition, value in candidates
             if value is not None
         ]
