@@ -163,6 +163,7 @@ def test_dockerfile_has_a_target_per_service_and_no_keys(default_render: Path) -
         "build",
         "runtime",
         "sales",
+        "auth",
     ]
     auth = dockerfile.split("FROM runtime AS auth\n", 1)[1]
     assert 'CMD ["auth"]' in auth
@@ -710,7 +711,6 @@ BUSINESS_WORDS = (
     "status",
     "type",
     "match",
-    "auth",
     "owner",
     "reference",
     "filter",
@@ -760,7 +760,7 @@ def test_business_words_and_the_codes_own_names_are_accepted_as_domains(
     assert ext.domain_problem(domain_names_answer) == ""
     assert set(BUSINESS_WORDS) <= set(domain_names_answer)
     # Names the generated code binds as modules or classes, refused by the first waves.
-    assert {"page", "event", "errs", "types", "uuid", "sqldb", "delegate", "querystring"} <= set(
+    assert {"page", "event", "errs", "types", "uuid", "sqldb", "delegate", "query"} <= set(
         domain_names_answer
     )
 
