@@ -11,6 +11,7 @@ Copier loads this file through copier-template-extensions. It gives templates:
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
 import keyword
@@ -33,6 +34,10 @@ SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 # classes through their modules (`types.Money`, `page.Page`), so a domain called `page`, `event`
 # or `order` shadows nothing.
 BUILT_IN_DOMAINS = frozenset({"user", "audit"})
+# Python's built-in names (`Exception`, `ValueError`): a domain's class may not be one, since the
+# domain's modules raise and catch them by name. Those of every version rendered for, whatever
+# Python runs Copier (3.13 added PythonFinalizationError).
+BUILTIN_NAMES = frozenset(dir(builtins)) | {"PythonFinalizationError"}
 # The app packages of the service's own routes, beside the domains' under app/domain/: a domain
 # named so would render into them. (Moving them out of app/domain needs a Copier migration that
 # carries a project's edits along; until then these three names are taken.)
@@ -651,6 +656,11 @@ def _name_problem(name: Any) -> str:
         return f"domains: {name!r} must be at most {MAX_DOMAIN_NAME} characters"
     if keyword.iskeyword(name):
         return f"domains: {name!r} is a Python keyword"
+    if _pascal(name) in BUILTIN_NAMES:
+        return (
+            f"domains: {name!r} would be the class {_pascal(name)}, a Python built-in that the "
+            "generated code uses by that name; choose another name"
+        )
     if name in BUILT_IN_DOMAINS or name.replace("_", "") in BUILT_IN_DOMAINS:
         taken = " and ".join(sorted(BUILT_IN_DOMAINS))
         return (

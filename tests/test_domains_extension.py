@@ -288,6 +288,15 @@ REFUSED: list[tuple[str, Any, str]] = [
     ],
     *[
         (
+            f"name-python-built-in-{name}",  # class Exception would shadow the built-in it raises
+            {name: {"fields": FIELDS}},
+            f"domains: {name!r} would be the class {ext._pascal(name)}, a Python built-in that the "
+            "generated code uses by that name; choose another name",
+        )
+        for name in ["exception", "value_error", "key_error", "base_exception"]
+    ],
+    *[
+        (
             f"name-built-in-app-package-{name}",
             {name: {"fields": FIELDS}},
             f"domains: {name!r} would render into app/domain/{name.replace('_', '')}app, the "
