@@ -388,6 +388,14 @@ class Domain:
     referenced_by: list[str] = field(default_factory=list)  # the domains referencing it
     seed_order: list[dict[str, Any]] = field(default_factory=list)  # targets, transitively
     seed_users: list[str] = field(default_factory=list)  # the ids of the users they reference
+    # The rows the database deletes with a user or a referenced row (`on_delete: cascade`), which
+    # the bus deletes first, audited: its fields referencing users so, and per referenced domain
+    # (a _target) the `fields` referencing it so.
+    user_cascades: list[str] = field(default_factory=list)
+    cascade_targets: list[dict[str, Any]] = field(default_factory=list)
+    # (business name, SQL column) of what its store locks rows by before a delete: the id, the
+    # owner, and the cascading references.
+    lock_columns: list[tuple[str, str]] = field(default_factory=list)
     seed_ids: list[str] = field(default_factory=list)  # referenced: its rows' ids in tests
     seed_body: dict[str, Any] = field(default_factory=dict)  # and the JSON they are made from
 
@@ -477,6 +485,15 @@ def normalise(domains: Any) -> list[dict[str, Any]]:
         targets = list(dict.fromkeys(f.ref["target"] for f in domain.refs if f.ref))
         domain.requires = [t for t in targets if t != REF_TARGET_USER]
         domain.targets = [_target(built[t]) for t in domain.requires]
+        cascades = [f for f in domain.refs if f.ref and f.ref["on_delete"] == "cascade"]
+        domain.user_cascades = [f.name for f in cascades if f.ref["target"] == REF_TARGET_USER]
+        domain.cascade_targets = [
+            {**_target(built[t]), "fields": [f.name for f in cascades if f.ref["target"] == t]}
+            for t in domain.requires
+            if any(f.ref["target"] == t for f in cascades)
+        ]
+        domain.lock_columns = [("id", domain.id_column), ("user_id", "user_id")]
+        domain.lock_columns += [(f.name, f.column) for f in cascades]
         domain.referenced_by = [
             other.name
             for other in built.values()
