@@ -7,13 +7,14 @@ wired; business objects never register anything themselves, so copies made with 
 (one per transaction) cannot pile up duplicate handlers as the reference's did.
 
     delegate = Delegate()
-    delegate.register(userbus.DOMAIN, userbus.ACTION_DELETED, products.on_user_deleted)
+    delegate.register(userbus.DOMAIN, userbus.ACTION_DELETING, products.on_user_deleting)
     users = UserBus(UserDB(db), delegate=delegate)
 
     # in ProductBus:
-    async def on_user_deleted(self, event: Event) -> None:
-        deleted = event.params_as(userbus.UserDeleted)
-        await self.with_querier(event.db).delete_owned_by(deleted.user_id)
+    async def on_user_deleting(self, event: Event) -> None:
+        deleting = event.params_as(userbus.UserDeleting)
+        bus = self.with_querier(event.db)
+        await bus._delete_rows(event.db, "user_id", [deleting.user_id], deleting.actor_id)
 
 `event.db` is the querier the change ran through: a connection inside the change's transaction
 when it has one (UserBus makes one for every change). A handler that writes through it, as above,

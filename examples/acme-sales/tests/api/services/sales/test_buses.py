@@ -1,4 +1,4 @@
-"""The sales service's business wiring: every domain hears of deleted users, exactly once."""
+"""The sales service's business wiring: every domain hears of users being deleted, once."""
 
 from __future__ import annotations  # asyncpg.Pool[...] is for type checkers only
 
@@ -15,9 +15,9 @@ DOMAINS: list[str] = [
 ]
 
 
-def test_each_domain_handles_user_deleted_once(db_pool: asyncpg.Pool[asyncpg.Record]) -> None:
+def test_each_domain_handles_user_deleting_once(db_pool: asyncpg.Pool[asyncpg.Record]) -> None:
     wired = buses.build(db_pool)
-    handlers = wired.delegate.handlers(userbus.DOMAIN, userbus.ACTION_DELETED)
+    handlers = wired.delegate.handlers(userbus.DOMAIN, userbus.ACTION_DELETING)
     assert [handler.__self__ for handler in handlers] == [  # type: ignore[attr-defined]
         getattr(wired, plural) for plural in DOMAINS
     ]

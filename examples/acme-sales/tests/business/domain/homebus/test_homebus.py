@@ -6,17 +6,21 @@ Generated from the `domains` answer.
 from __future__ import annotations  # asyncpg.Pool[...] is for type checkers only
 
 import uuid
+from datetime import UTC, datetime
 
 import asyncpg
 import msgspec
 import pytest
 
 from acme_sales.app.domain.homeapp import models
-from acme_sales.business.domain import auditbus, homebus
+from acme_sales.business.domain import auditbus, homebus, userbus
 from acme_sales.business.domain.auditbus.stores.auditdb import AuditDB
 from acme_sales.business.domain.homebus import audit
-from acme_sales.business.domain.homebus.stores.homedb import HomeDB
+
+# Store modules, not their classes: pytest would collect a class called Test... (domain `tests`).
+from acme_sales.business.domain.homebus.stores import homedb
 from acme_sales.business.domain.userbus import UpdateUser, User, UserBus
+from acme_sales.business.sdk.delegate import Delegate
 from acme_sales.business.sdk.order import Direction, OrderBy
 from acme_sales.business.sdk.page import Page
 from acme_sales.business.types import Role
@@ -58,7 +62,7 @@ def audits(db_pool: asyncpg.Pool[asyncpg.Record]) -> auditbus.AuditBus:
 def bus(
     db_pool: asyncpg.Pool[asyncpg.Record], users: UserBus, audits: auditbus.AuditBus
 ) -> homebus.HomeBus:
-    return homebus.HomeBus(HomeDB(db_pool), users, audit=audits)
+    return homebus.HomeBus(homedb.HomeDB(db_pool), users, audit=audits)
 
 
 @pytest.fixture
@@ -82,6 +86,30 @@ async def test_the_owner_must_exist(
 ) -> None:
     with pytest.raises(homebus.UnknownOwnerError):
         await bus.create(new_for(uuid.uuid4()), actor_id=None)
+
+
+async def test_an_owner_deleted_since_the_bus_looked_is_an_unknown_owner(
+    db_pool: asyncpg.Pool[asyncpg.Record], owner: User
+) -> None:
+    """The bus checks the owner, then the store inserts: a user deleted in between is the foreign
+    key's to refuse, and the store says so as the bus does (a 409, not a database error)."""
+    new = new_for(owner.id)
+    now = datetime.now(UTC)
+    item = homebus.Home(
+        id=uuid.uuid4(),
+        user_id=uuid.uuid4(),
+        type=new.type,
+        address1=new.address1,
+        address2=new.address2,
+        zip_code=new.zip_code,
+        city=new.city,
+        state=new.state,
+        country=new.country,
+        date_created=now,
+        date_updated=now,
+    )
+    with pytest.raises(homebus.UnknownOwnerError):
+        await homedb.HomeDB(db_pool).create(item)
 
 
 async def test_the_owner_must_be_enabled(bus: homebus.HomeBus, users: UserBus, owner: User) -> None:
@@ -141,7 +169,7 @@ async def test_each_change_is_audited_with_its_actor_and_values(
         audit.audit_name(updated),
         audit.audit_name(updated),
     ]
-    # Every field, as JSON keeps it; then only the field changed; a deletion records no values.
+    # Every field, as JSON keeps it; then only the field changed; a deletion, the last values.
     assert rows[0].data is not None
     assert set(rows[0].data) == {
         "type",
@@ -154,7 +182,7 @@ async def test_each_change_is_audited_with_its_actor_and_values(
     }
     assert rows[0].data == audit.created_data(created)
     assert rows[1].data == {"type": audit.created_data(updated)["type"]}
-    assert rows[2].data is None
+    assert rows[2].data == audit.created_data(updated)
 
 
 async def test_a_refused_change_leaves_no_audit_row(
@@ -170,13 +198,37 @@ async def test_a_refused_change_leaves_no_audit_row(
     assert actions == [auditbus.Action.CREATED, auditbus.Action.DELETED]
 
 
-async def test_deleting_the_owner_deletes_their_homes(
-    bus: homebus.HomeBus, users: UserBus, owner: User
+async def test_deleting_the_owner_deletes_their_homes_each_audited(
+    db_pool: asyncpg.Pool[asyncpg.Record],
+    bus: homebus.HomeBus,
+    audits: auditbus.AuditBus,
+    users: UserBus,
+    owner: User,
 ) -> None:
-    created = await bus.create(new_for(owner.id), actor_id=owner.id)
-    await users.delete(owner, actor_id=None)
-    with pytest.raises(homebus.HomeNotFoundError):
-        await bus.query_by_id(created.id)
+    """The database would delete them with the owner, unaudited: the bus deletes them first, in
+    the owner's delete transaction (user/deleting), each with a `deleted` row and its last data."""
+    events = Delegate()
+    events.register(userbus.DOMAIN, userbus.ACTION_DELETING, bus.on_user_deleting)
+    admin = await users.create(new_user(0, Role.ADMIN), actor_id=None)
+    created = [await bus.create(new_for(owner.id), actor_id=owner.id) for _ in range(2)]
+    await user_bus(db_pool, delegate=events).delete(owner, actor_id=admin.id)
+    for item in created:
+        with pytest.raises(homebus.HomeNotFoundError):
+            await bus.query_by_id(item.id)
+        rows = await history(audits, item.id)
+        assert [(row.action, row.actor_id) for row in rows] == [
+            (auditbus.Action.CREATED, owner.id),
+            (auditbus.Action.DELETED, admin.id),
+        ]
+        assert rows[1].data == audit.created_data(item)
+    owner_rows = await audits.query(
+        auditbus.AuditFilter(obj_domain=userbus.DOMAIN, obj_id=owner.id),
+        OrderBy(auditbus.order.TIMESTAMP, Direction.ASC),
+        Page(1, 100),
+    )
+    assert owner_rows[-1].action == auditbus.Action.DELETED
+    assert owner_rows[-1].data is not None
+    assert owner_rows[-1].data["email"] == str(owner.email)
 
 
 async def test_the_view_names_the_owner(bus: homebus.HomeBus, owner: User) -> None:

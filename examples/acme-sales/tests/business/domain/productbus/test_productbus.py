@@ -6,17 +6,21 @@ Generated from the `domains` answer.
 from __future__ import annotations  # asyncpg.Pool[...] is for type checkers only
 
 import uuid
+from datetime import UTC, datetime
 
 import asyncpg
 import msgspec
 import pytest
 
 from acme_sales.app.domain.productapp import models
-from acme_sales.business.domain import auditbus, productbus
+from acme_sales.business.domain import auditbus, productbus, userbus
 from acme_sales.business.domain.auditbus.stores.auditdb import AuditDB
 from acme_sales.business.domain.productbus import audit
-from acme_sales.business.domain.productbus.stores.productdb import ProductDB
+
+# Store modules, not their classes: pytest would collect a class called Test... (domain `tests`).
+from acme_sales.business.domain.productbus.stores import productdb
 from acme_sales.business.domain.userbus import UpdateUser, User, UserBus
+from acme_sales.business.sdk.delegate import Delegate
 from acme_sales.business.sdk.order import Direction, OrderBy
 from acme_sales.business.sdk.page import Page
 from acme_sales.business.types import Role
@@ -54,7 +58,7 @@ def audits(db_pool: asyncpg.Pool[asyncpg.Record]) -> auditbus.AuditBus:
 def bus(
     db_pool: asyncpg.Pool[asyncpg.Record], users: UserBus, audits: auditbus.AuditBus
 ) -> productbus.ProductBus:
-    return productbus.ProductBus(ProductDB(db_pool), users, audit=audits)
+    return productbus.ProductBus(productdb.ProductDB(db_pool), users, audit=audits)
 
 
 @pytest.fixture
@@ -78,6 +82,26 @@ async def test_the_owner_must_exist(
 ) -> None:
     with pytest.raises(productbus.UnknownOwnerError):
         await bus.create(new_for(uuid.uuid4()), actor_id=None)
+
+
+async def test_an_owner_deleted_since_the_bus_looked_is_an_unknown_owner(
+    db_pool: asyncpg.Pool[asyncpg.Record], owner: User
+) -> None:
+    """The bus checks the owner, then the store inserts: a user deleted in between is the foreign
+    key's to refuse, and the store says so as the bus does (a 409, not a database error)."""
+    new = new_for(owner.id)
+    now = datetime.now(UTC)
+    item = productbus.Product(
+        id=uuid.uuid4(),
+        user_id=uuid.uuid4(),
+        name=new.name,
+        cost=new.cost,
+        quantity=new.quantity,
+        date_created=now,
+        date_updated=now,
+    )
+    with pytest.raises(productbus.UnknownOwnerError):
+        await productdb.ProductDB(db_pool).create(item)
 
 
 async def test_the_owner_must_be_enabled(
@@ -139,7 +163,7 @@ async def test_each_change_is_audited_with_its_actor_and_values(
         audit.audit_name(updated),
         audit.audit_name(updated),
     ]
-    # Every field, as JSON keeps it; then only the field changed; a deletion records no values.
+    # Every field, as JSON keeps it; then only the field changed; a deletion, the last values.
     assert rows[0].data is not None
     assert set(rows[0].data) == {
         "name",
@@ -148,7 +172,7 @@ async def test_each_change_is_audited_with_its_actor_and_values(
     }
     assert rows[0].data == audit.created_data(created)
     assert rows[1].data == {"name": audit.created_data(updated)["name"]}
-    assert rows[2].data is None
+    assert rows[2].data == audit.created_data(updated)
 
 
 async def test_a_refused_change_leaves_no_audit_row(
@@ -164,13 +188,37 @@ async def test_a_refused_change_leaves_no_audit_row(
     assert actions == [auditbus.Action.CREATED, auditbus.Action.DELETED]
 
 
-async def test_deleting_the_owner_deletes_their_products(
-    bus: productbus.ProductBus, users: UserBus, owner: User
+async def test_deleting_the_owner_deletes_their_products_each_audited(
+    db_pool: asyncpg.Pool[asyncpg.Record],
+    bus: productbus.ProductBus,
+    audits: auditbus.AuditBus,
+    users: UserBus,
+    owner: User,
 ) -> None:
-    created = await bus.create(new_for(owner.id), actor_id=owner.id)
-    await users.delete(owner, actor_id=None)
-    with pytest.raises(productbus.ProductNotFoundError):
-        await bus.query_by_id(created.id)
+    """The database would delete them with the owner, unaudited: the bus deletes them first, in
+    the owner's delete transaction (user/deleting), each with a `deleted` row and its last data."""
+    events = Delegate()
+    events.register(userbus.DOMAIN, userbus.ACTION_DELETING, bus.on_user_deleting)
+    admin = await users.create(new_user(0, Role.ADMIN), actor_id=None)
+    created = [await bus.create(new_for(owner.id), actor_id=owner.id) for _ in range(2)]
+    await user_bus(db_pool, delegate=events).delete(owner, actor_id=admin.id)
+    for item in created:
+        with pytest.raises(productbus.ProductNotFoundError):
+            await bus.query_by_id(item.id)
+        rows = await history(audits, item.id)
+        assert [(row.action, row.actor_id) for row in rows] == [
+            (auditbus.Action.CREATED, owner.id),
+            (auditbus.Action.DELETED, admin.id),
+        ]
+        assert rows[1].data == audit.created_data(item)
+    owner_rows = await audits.query(
+        auditbus.AuditFilter(obj_domain=userbus.DOMAIN, obj_id=owner.id),
+        OrderBy(auditbus.order.TIMESTAMP, Direction.ASC),
+        Page(1, 100),
+    )
+    assert owner_rows[-1].action == auditbus.Action.DELETED
+    assert owner_rows[-1].data is not None
+    assert owner_rows[-1].data["email"] == str(owner.email)
 
 
 async def test_the_view_names_the_owner(bus: productbus.ProductBus, owner: User) -> None:

@@ -25,6 +25,7 @@ from acme_sales.business.domain.userbus import (
     UserBus,
     UserNotFoundError,
 )
+from acme_sales.business.domain.userbus.audit import created_data
 from acme_sales.business.domain.userbus.stores.userdb import UserDB
 from acme_sales.business.sdk.order import OrderBy
 from acme_sales.business.sdk.page import Page
@@ -108,7 +109,7 @@ async def test_a_new_password_is_audited_as_a_fact_never_as_a_value(
         assert secret not in stored
 
 
-async def test_delete_is_audited_without_data(bus: UserBus, audits: AuditBus) -> None:
+async def test_delete_is_audited_with_the_last_data(bus: UserBus, audits: AuditBus) -> None:
     user = await bus.create(new_user(0), actor_id=None)
 
     await bus.delete(user, actor_id=ADMIN_ID)
@@ -117,7 +118,7 @@ async def test_delete_is_audited_without_data(bus: UserBus, audits: AuditBus) ->
     assert (audit.action, audit.actor_id, audit.data, audit.obj_name) == (
         Action.DELETED,
         ADMIN_ID,
-        None,
+        created_data(user),
         "User Aa",
     )
 

@@ -44,6 +44,12 @@ def build(db: query.Querier) -> Buses:
         products=productbus.ProductBus(productdb.ProductDB(db), users, audit=audits),
         homes=homebus.HomeBus(homedb.HomeDB(db), users, audit=audits),
     )
-    events.register(userbus.DOMAIN, userbus.ACTION_DELETED, buses.products.on_user_deleted)
-    events.register(userbus.DOMAIN, userbus.ACTION_DELETED, buses.homes.on_user_deleted)
+    # (domain, action, handler): the rows the database would delete with a user or a referenced
+    # row are deleted first by their own domain, audited. One table, whatever the domain count.
+    handlers: list[tuple[str, str, delegate.Handler]] = [
+        (userbus.DOMAIN, userbus.ACTION_DELETING, buses.products.on_user_deleting),
+        (userbus.DOMAIN, userbus.ACTION_DELETING, buses.homes.on_user_deleting),
+    ]
+    for domain, action, handler in handlers:
+        events.register(domain, action, handler)
     return buses

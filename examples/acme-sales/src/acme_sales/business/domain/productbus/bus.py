@@ -63,7 +63,12 @@ class ProductStorer(typing.Protocol):
 
     async def update(self, item: Product) -> None: ...
 
-    async def delete(self, item: Product) -> None: ...
+    async def lock_by(self, column: str, ids: abc.Sequence[uuid.UUID]) -> list[Product]:
+        """The rows whose `column` ("id", "user_id" or a cascading reference field) is one of
+        `ids`, locked until the transaction ends."""
+        ...
+
+    async def delete_many(self, ids: abc.Sequence[uuid.UUID]) -> None: ...
 
     async def query(
         self, query_filter: ProductFilter, order_by: order.OrderBy, page: page.Page
@@ -154,9 +159,9 @@ class ProductBus:
 
     async def delete(self, item: Product, *, actor_id: uuid.UUID | None) -> None:
         """`actor_id` is who is deleting it, for the audit; None for a system action."""
-        async with self._change() as bus:
-            await bus._storer.delete(item)
-            await bus._record(item, auditbus.Action.DELETED, actor_id, None)
+        async with self._storer.transaction() as db:
+            if not await self.with_querier(db)._delete_rows(db, "id", [item.id], actor_id):
+                raise ProductNotFoundError
 
     async def query(
         self, query_filter: ProductFilter, order_by: order.OrderBy, page: page.Page
@@ -202,12 +207,31 @@ class ProductBus:
             )
         )
 
-    async def on_user_deleted(self, event: delegate.Event) -> None:
-        """user/deleted, registered once when the service is wired.
+    async def on_user_deleting(self, event: delegate.Event) -> None:
+        """user/deleting, registered once when the service is wired: the user's
+        products go first, each with its
+        audit row (the foreign key would delete them unaudited)."""
+        deleting = event.params_as(userbus.UserDeleting)
+        bus = self.with_querier(event.db)
+        await bus._delete_rows(event.db, "user_id", [deleting.user_id], deleting.actor_id)
 
-        The owner's products are already gone: the table's foreign key
-        cascades the delete in the same transaction. This is where the domain does anything more
-        (caches, notices); a handler that raises rolls the user's deletion back.
+    async def _delete_rows(
+        self,
+        db: sqldb.Querier,
+        column: str,
+        ids: abc.Sequence[uuid.UUID],
+        actor_id: uuid.UUID | None,
+    ) -> list[Product]:
+        """Delete the rows whose `column` is one of `ids`, each with its `deleted` audit row
+        holding its last data; this bus runs through `db`, a connection in the delete's
+        transaction. The rows are locked first: none can change, nor be referenced, meanwhile.
         """
-        deleted = event.params_as(userbus.UserDeleted)
-        _log.info("owner deleted; their products went with them", user_id=str(deleted.user_id))
+        items = await self._storer.lock_by(column, ids)
+        if not items:
+            return items
+        await self._storer.delete_many([item.id for item in items])
+        for item in items:
+            await self._record(item, auditbus.Action.DELETED, actor_id, created_data(item))
+        if column != "id":
+            _log.info("deleted with what they referenced", column=column, count=len(items))
+        return items

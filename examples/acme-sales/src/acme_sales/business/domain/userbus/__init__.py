@@ -2,10 +2,12 @@
 
 `UserBus` holds the rules and depends only on the `UserStorer` protocol; `stores.userdb.UserDB` is
 the Postgres implementation. The api layer builds one and hands it to the other. The fields users
-can be ordered by are in `userbus.order`. Deleting a user raises the delegate event
-DOMAIN/ACTION_DELETED ("user"/"deleted") with UserDeleted params. Every update and delete is
-announced on the Postgres channel `changes.CHANNEL` (see `changes`). The last enabled admin
-cannot be demoted, disabled or deleted (LastAdminError): someone must be left to manage users.
+can be ordered by are in `userbus.order`. Deleting a user raises the delegate events
+DOMAIN/ACTION_DELETING ("user"/"deleting", UserDeleting: the rows that go with the user go
+first, audited) and DOMAIN/ACTION_DELETED ("user"/"deleted", UserDeleted). Every update and
+delete is announced on the Postgres channel `changes.CHANNEL` (see `changes`). The last enabled
+admin cannot be demoted, disabled or deleted (LastAdminError): someone must be left to manage
+users.
 """
 
 from acme_sales.business.domain.userbus import changes, order
@@ -21,14 +23,17 @@ from acme_sales.business.domain.userbus.bus import (
 )
 from acme_sales.business.domain.userbus.event import (
     ACTION_DELETED,
+    ACTION_DELETING,
     DOMAIN,
     UserDeleted,
+    UserDeleting,
 )
 from acme_sales.business.domain.userbus.filter import UserFilter
 from acme_sales.business.domain.userbus.model import NewUser, UpdateUser, User
 
 __all__ = [
     "ACTION_DELETED",
+    "ACTION_DELETING",
     "DEFAULT_BCRYPT_COST",
     "DOMAIN",
     "AuthenticationFailedError",
@@ -39,6 +44,7 @@ __all__ = [
     "User",
     "UserBus",
     "UserDeleted",
+    "UserDeleting",
     "UserFilter",
     "UserInUseError",
     "UserNotFoundError",

@@ -100,6 +100,11 @@ class UserStorer(Protocol):
 
     async def delete(self, user: User) -> None:
         """Remove the user with this id (UserNotFoundError when there is none)."""
+        ...
+
+    async def lock(self, user_id: UUID) -> None:
+        """Lock the user's row until the transaction ends (UserNotFoundError when there is
+        none): a row referencing it cannot be added meanwhile."""
 
     async def query(self, query_filter: UserFilter, order_by: OrderBy, page: Page) -> list[User]:
         """One page of the users that match, in this order."""
@@ -202,16 +207,22 @@ class UserBus:
         return updated
 
     async def delete(self, user: User, *, actor_id: UUID | None) -> None:
-        """Remove the user, then raise user/deleted: its handlers run in the same transaction,
-        and one that raises rolls the delete back.
+        """Remove the user, in one transaction with everything that goes with them.
+
+        With the user's row locked, user/deleting runs first: the domains delete the rows the
+        database would delete with the user, each with its audit row. Then the user goes, with
+        theirs (their last data), and user/deleted runs. A handler that raises rolls it all back.
 
         `actor_id` is who is deleting it, for the audit; None for a system action.
         """
         async with self._change() as (bus, db):
             if _enabled_admin(user):
                 await bus._keep_an_admin_besides(user.id)
+            await bus._storer.lock(user.id)
+            if self._delegate is not None:
+                await self._delegate.call(event.deleting_event(user.id, actor_id, db))
             await bus._storer.delete(user)
-            await bus._record(user, Action.DELETED, actor_id, None)
+            await bus._record(user, Action.DELETED, actor_id, created_data(user))
             if self._delegate is not None:
                 await self._delegate.call(event.deleted_event(user.id, db))
 

@@ -9,6 +9,7 @@ SQL stays visible here; rows cross into the business model through `to_db_home` 
 import contextlib
 import typing
 import uuid
+from collections import abc
 
 import asyncpg
 
@@ -63,7 +64,14 @@ SET
     country = $8,
     date_updated = $9
 WHERE home_id = $1"""
-_DELETE: typing.Final = "DELETE FROM homes WHERE home_id = $1"
+_DELETE_MANY: typing.Final = "DELETE FROM homes WHERE home_id = ANY($1::uuid[])"
+# Business column -> the rows a delete locks by it: the rows by their ids, a user's rows, and the
+# rows a cascading reference gives to what goes. In id order, so that two deletes lock the same
+# rows in the same order and cannot deadlock.
+_LOCK_BY: typing.Final = {
+    "id": f"{_SELECT}WHERE home_id = ANY($1::uuid[])\nORDER BY home_id\nFOR UPDATE",
+    "user_id": f"{_SELECT}WHERE user_id = ANY($1::uuid[])\nORDER BY home_id\nFOR UPDATE",
+}
 
 # Business order field -> column: the only text that reaches ORDER BY.
 _ORDER_COLUMNS: typing.Final = {
@@ -91,7 +99,11 @@ class HomeDB:
         return sqldb.transaction(self._db)
 
     async def create(self, item: homebus.Home) -> None:
-        await sqldb.execute(self._db, _INSERT, *to_db_home(item))
+        try:
+            await sqldb.execute(self._db, _INSERT, *to_db_home(item))
+        except sqldb.ForeignKeyViolationError as err:
+            # The table's only other foreign key: the owner, deleted since the bus looked.
+            raise homebus.UnknownOwnerError from err
 
     async def update(self, item: homebus.Home) -> None:
         row_id, _owner, *values, _created, updated = to_db_home(item)
@@ -99,10 +111,12 @@ class HomeDB:
         if status == "UPDATE 0":
             raise homebus.HomeNotFoundError
 
-    async def delete(self, item: homebus.Home) -> None:
-        status = await sqldb.execute(self._db, _DELETE, item.id)
-        if status == "DELETE 0":
-            raise homebus.HomeNotFoundError
+    async def lock_by(self, column: str, ids: abc.Sequence[uuid.UUID]) -> list[homebus.Home]:
+        rows = await sqldb.fetch_all(self._db, _LOCK_BY[column], list(ids))
+        return [to_bus_home(row) for row in rows]
+
+    async def delete_many(self, ids: abc.Sequence[uuid.UUID]) -> None:
+        await sqldb.execute(self._db, _DELETE_MANY, list(ids))
 
     async def query(
         self, query_filter: homebus.HomeFilter, order_by: order.OrderBy, page: page.Page

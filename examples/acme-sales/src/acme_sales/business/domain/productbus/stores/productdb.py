@@ -9,6 +9,7 @@ SQL stays visible here; rows cross into the business model through `to_db_produc
 import contextlib
 import typing
 import uuid
+from collections import abc
 
 import asyncpg
 
@@ -50,7 +51,14 @@ SET
     quantity = $4,
     date_updated = $5
 WHERE product_id = $1"""
-_DELETE: typing.Final = "DELETE FROM products WHERE product_id = $1"
+_DELETE_MANY: typing.Final = "DELETE FROM products WHERE product_id = ANY($1::uuid[])"
+# Business column -> the rows a delete locks by it: the rows by their ids, a user's rows, and the
+# rows a cascading reference gives to what goes. In id order, so that two deletes lock the same
+# rows in the same order and cannot deadlock.
+_LOCK_BY: typing.Final = {
+    "id": f"{_SELECT}WHERE product_id = ANY($1::uuid[])\nORDER BY product_id\nFOR UPDATE",
+    "user_id": f"{_SELECT}WHERE user_id = ANY($1::uuid[])\nORDER BY product_id\nFOR UPDATE",
+}
 
 # Business order field -> column: the only text that reaches ORDER BY.
 _ORDER_COLUMNS: typing.Final = {
@@ -74,7 +82,11 @@ class ProductDB:
         return sqldb.transaction(self._db)
 
     async def create(self, item: productbus.Product) -> None:
-        await sqldb.execute(self._db, _INSERT, *to_db_product(item))
+        try:
+            await sqldb.execute(self._db, _INSERT, *to_db_product(item))
+        except sqldb.ForeignKeyViolationError as err:
+            # The table's only other foreign key: the owner, deleted since the bus looked.
+            raise productbus.UnknownOwnerError from err
 
     async def update(self, item: productbus.Product) -> None:
         row_id, _owner, *values, _created, updated = to_db_product(item)
@@ -82,10 +94,12 @@ class ProductDB:
         if status == "UPDATE 0":
             raise productbus.ProductNotFoundError
 
-    async def delete(self, item: productbus.Product) -> None:
-        status = await sqldb.execute(self._db, _DELETE, item.id)
-        if status == "DELETE 0":
-            raise productbus.ProductNotFoundError
+    async def lock_by(self, column: str, ids: abc.Sequence[uuid.UUID]) -> list[productbus.Product]:
+        rows = await sqldb.fetch_all(self._db, _LOCK_BY[column], list(ids))
+        return [to_bus_product(row) for row in rows]
+
+    async def delete_many(self, ids: abc.Sequence[uuid.UUID]) -> None:
+        await sqldb.execute(self._db, _DELETE_MANY, list(ids))
 
     async def query(
         self, query_filter: productbus.ProductFilter, order_by: order.OrderBy, page: page.Page

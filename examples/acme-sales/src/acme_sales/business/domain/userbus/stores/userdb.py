@@ -41,6 +41,7 @@ WHERE user_id = $1
 """
 
 _DELETE: Final = "DELETE FROM users WHERE user_id = $1"
+_LOCK: Final = "SELECT user_id FROM users WHERE user_id = $1 FOR UPDATE"
 _NOTIFY: Final = "SELECT pg_notify($1, $2)"
 
 _SELECT: Final = """
@@ -128,6 +129,12 @@ class UserDB:
         )
         rows = await sqldb.fetch_all(self._db, sql, *params.values)
         return [to_bus_user(row) for row in rows]
+
+    async def lock(self, user_id: UUID) -> None:
+        # A row that references the user takes a share lock on it (its foreign key's check):
+        # held until this transaction ends, no such row can be added by another meanwhile.
+        if await sqldb.fetch_all(self._db, _LOCK, user_id) == []:
+            raise UserNotFoundError
 
     async def lock_enabled_admins(self) -> list[UUID]:
         # In id order, so two transactions lock them in the same order and cannot deadlock;
