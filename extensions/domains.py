@@ -50,6 +50,7 @@ BUILT_IN_APP_PACKAGES = {
 # Longest domain and field names: generated lines must fit ruff's 100 columns even with the
 # longest package name (a store's import path holds the package once and the domain twice).
 MAX_DOMAIN_NAME = 16
+MAX_PLURAL = MAX_DOMAIN_NAME + 1  # the longest name's own plural: generated prose holds plurals
 MAX_NAME = 20
 
 
@@ -705,6 +706,8 @@ def _spec_problem(name: str, spec: Any) -> str:
     plural = spec.get("plural")
     if plural is not None and (not isinstance(plural, str) or not SNAKE.match(plural)):
         return f"domains: {name!r} plural {plural!r} must be snake_case"
+    if plural is not None and len(plural) > MAX_PLURAL:
+        return f"domains: {name!r} plural {plural!r} must be at most {MAX_PLURAL} characters"
     fields = spec.get("fields")
     if not isinstance(fields, dict) or not fields:
         return f"domains: {name!r} needs `fields`, a mapping of field name to type"
