@@ -1,45 +1,67 @@
-"""What schemathesis cannot learn from the OpenAPI document (loaded by the contract test and
-`make fuzz` through SCHEMATHESIS_HOOKS).
+"""What schemathesis cannot learn from the OpenAPI document, and what it must not do to the
+caller (loaded by the contract test and `make fuzz` through SCHEMATHESIS_HOOKS).
 
-A new password is 8 to 72 bytes of UTF-8 (bcrypt reads no further) and comes twice, the two
-the same: JSON Schema counts characters, not bytes, and cannot relate two fields. Every case is
-made to keep both rules (a case, not only a generated body: the coverage phase builds its own),
-so that a refusal the fuzzer reports is a real bug.
+The document states every rule of a new password, two of them only in words, which JSON Schema
+cannot check: at most 72 bytes as UTF-8 (it counts characters, as the rule's 8 to 72 do), and
+`passwordConfirm` equal to `password` (it relates no two fields). A case whose password keeps
+what the schema does state is made to keep those two as well, so that a refusal schemathesis
+reports is a real bug; a password the schema refuses is left for the API to refuse. Cases, not
+only generated bodies: the coverage phase builds its own.
 """
 
+import os
 from typing import Any
 
 import schemathesis
 
-_MIN_BYTES, _MAX_BYTES = 8, 72
-_FIELDS = ("password", "passwordConfirm")
+from acme_sales.business.types import password as rule
+
+# The caller's user id (the contract test sets it). schemathesis reads it from the token's `sub`
+# and tries it wherever a user id goes.
+CALLER = os.environ.get("FUZZ_CALLER_ID")
 
 
 @schemathesis.hook
 def map_case(context: Any, case: Any) -> Any:
     body = case.body
-    # Only a partial update may leave one out; elsewhere a missing one is the case's point.
-    may_leave_out = case.method == "PATCH"
     for part in (body, *(body.values() if isinstance(body, dict) else ())):
-        if isinstance(part, dict) and _text_or_absent(part, may_leave_out=may_leave_out):
-            password = part.get("password", part.get("passwordConfirm"))
-            if not _keeps_the_rule(password):
-                password = "gopher-password"
-            part["password"] = part["passwordConfirm"] = password
+        if isinstance(part, dict):
+            _keep_the_rules_in_words(part)
     return case
 
 
-def _text_or_absent(part: dict[str, Any], *, may_leave_out: bool) -> bool:
-    """The password fields are given (one may be left out when `may_leave_out`), as text: a
-    case of another type keeps it, since that is what it tests."""
-    given = [part[key] for key in _FIELDS if key in part]
-    enough = len(given) == len(_FIELDS) or (given and may_leave_out)
-    return bool(enough) and all(isinstance(value, str) for value in given)
+def _keep_the_rules_in_words(part: dict[str, Any]) -> None:
+    password, confirm = part.get("password"), part.get("passwordConfirm")
+    if isinstance(password, str) and isinstance(confirm, str) and _schema_allows(password):
+        part["password"] = part["passwordConfirm"] = _within_max_bytes(password)
 
 
-def _keeps_the_rule(password: Any) -> bool:
-    try:
-        size = len(password.encode())
-    except UnicodeEncodeError:  # a lone surrogate
-        return False
-    return _MIN_BYTES <= size <= _MAX_BYTES and "\x00" not in password
+def _schema_allows(password: str) -> bool:
+    return rule.MIN_LENGTH <= len(password) <= rule.MAX_LENGTH and "\x00" not in password
+
+
+def _within_max_bytes(password: str) -> str:
+    """The characters of `password` that fit in MAX_BYTES: at least 18 (4 bytes at most each),
+    so still MIN_LENGTH. A lone surrogate, which is no character, becomes "?"."""
+    encoded = password.encode(errors="replace")[: rule.MAX_BYTES]
+    return encoded.decode(errors="ignore")  # drops a character the cut split
+
+
+@schemathesis.hook
+def filter_case(context: Any, case: Any) -> bool:
+    """Not a case that would end the caller's session, leaving the rest of the run to 401s and
+    403s that test nothing: deleting themself, disabling themself or changing their password
+    (each revokes their token at once: app/sdk/auth/auth.py), or dropping their own ADMIN role.
+    tests/api/services/sales/test_user_api.py tests each of those."""
+    if CALLER is None or str(case.path_parameters.get("user_id")) != CALLER:
+        return True
+    body = case.body if isinstance(case.body, dict) else {}
+    match case.method.upper(), case.operation.path:
+        case "DELETE", "/v1/users/{user_id}":
+            return False
+        case "PATCH", "/v1/users/{user_id}":
+            return body.get("enabled") is not False and "password" not in body
+        case "PUT", "/v1/users/{user_id}/roles":
+            roles = body.get("roles")
+            return not isinstance(roles, list) or "ADMIN" in roles
+    return True

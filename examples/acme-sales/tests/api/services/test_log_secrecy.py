@@ -28,7 +28,8 @@ CHANGED_PASSWORD = "changed-secret-c41d"
 WRONG_PASSWORD = "wrong-guess-secret-99b2"
 MISMATCHED_CONFIRMATION = "mismatch-secret-e8d0"
 SHORT_PASSWORD = "s3cr!"  # refused: too short
-LONG_PASSWORD = "overlong-secret-" * 6  # refused: over 72 bytes
+LONG_PASSWORD = "overlong-secret-" * 6  # refused: over 72 characters
+WIDE_PASSWORD = "wide-secret-€€€€-" * 3  # refused: 51 characters, but over 72 bytes
 DUPLICATE_PASSWORD = "duplicate-secret-5a6c"
 # After a byte that is not UTF-8: a decoder's error message would quote the bytes around it.
 UNDECODABLE_PASSWORD_TAIL = "undecodable-secret-2b9f"
@@ -113,6 +114,7 @@ async def test_no_secret_reaches_the_logs(
             ("create, confirmation differs", 400, {"passwordConfirm": MISMATCHED_CONFIRMATION}),
             ("create, password too short", 400, {"password": SHORT_PASSWORD}),
             ("create, password too long", 400, {"password": LONG_PASSWORD}),
+            ("create, password too wide", 400, {"password": WIDE_PASSWORD}),
             ("create, email taken", 409, {"email": user_email, **duplicate}),
         ]:
             created = await api.sales.post(
@@ -173,6 +175,7 @@ async def test_no_secret_reaches_the_logs(
         MISMATCHED_CONFIRMATION,
         SHORT_PASSWORD,
         LONG_PASSWORD,
+        WIDE_PASSWORD,
         DUPLICATE_PASSWORD,
         UNDECODABLE_PASSWORD_TAIL,
     ]

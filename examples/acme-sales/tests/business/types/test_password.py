@@ -1,8 +1,7 @@
 import pytest
 
 from acme_sales.business.types import ParseError, Password
-
-LENGTH_RULE = "must be 8 to 72 bytes long"
+from acme_sales.business.types.password import BYTES_RULE, LENGTH_RULE
 
 
 @pytest.mark.parametrize(
@@ -10,12 +9,14 @@ LENGTH_RULE = "must be 8 to 72 bytes long"
     [
         "8 chars!",
         "x" * 72,
-        "pässwörd",  # 10 bytes
+        "pässwörd",  # 8 characters, 10 bytes
+        "é" * 36,  # 2 bytes each: exactly 72
         "€" * 24,  # 3 bytes each: exactly 72
+        "🔑" * 18,  # 4 bytes each: exactly 72
         "correct horse battery staple",
     ],
 )
-def test_parse_accepts_8_to_72_bytes(raw: str) -> None:
+def test_parse_accepts_8_to_72_characters_within_72_bytes(raw: str) -> None:
     assert Password.parse(raw).value == raw
 
 
@@ -25,8 +26,12 @@ def test_parse_accepts_8_to_72_bytes(raw: str) -> None:
         ("", LENGTH_RULE),
         ("7 chars", LENGTH_RULE),
         ("x" * 73, LENGTH_RULE),
-        ("€€", LENGTH_RULE),  # 2 characters, 6 bytes
-        ("€" * 25, LENGTH_RULE),  # 25 characters, 75 bytes: bcrypt would drop the last 3
+        ("€€€", LENGTH_RULE),  # 9 bytes, but 3 characters
+        ("ééééééé", LENGTH_RULE),  # 14 bytes, but 7 characters
+        ("é" * 37, BYTES_RULE),  # 37 characters, 74 bytes
+        ("€" * 25, BYTES_RULE),  # 25 characters, 75 bytes: bcrypt would drop the last 3
+        ("🔑" * 19, BYTES_RULE),  # 19 characters, 76 bytes
+        ("x" * 71 + "é", BYTES_RULE),  # 72 characters, 73 bytes
         ("password\0tail", "must not contain a NUL character"),
         ("password\ud800", "must be valid Unicode text"),
     ],
@@ -36,6 +41,11 @@ def test_parse_refuses_with_the_reason(raw: str, message: str) -> None:
         Password.parse(raw)
 
     assert str(refused.value) == message
+
+
+def test_the_rules_say_how_they_count() -> None:
+    assert LENGTH_RULE == "must be 8 to 72 characters long"
+    assert BYTES_RULE.startswith("must be at most 72 bytes as UTF-8")
 
 
 def test_parse_confirmed_accepts_a_matching_confirmation() -> None:

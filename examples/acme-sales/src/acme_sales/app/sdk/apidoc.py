@@ -19,7 +19,7 @@ from litestar.params import ParameterKwarg, QueryParameter
 from acme_sales.app.sdk import errs
 from acme_sales.business.sdk import page
 from acme_sales.business.sdk.order import Direction
-from acme_sales.business.types import Role, email, quantity, scalars, text
+from acme_sales.business.types import Role, email, password, quantity, scalars, text
 
 BEARER_SCHEME: Final = "bearerAuth"
 SECURITY_SCHEMES: Final[Mapping[str, SecurityScheme]] = {
@@ -62,7 +62,9 @@ def errors(*statuses: int) -> dict[int, ResponseSpec]:
 # Query parameters are parsed by the app layer from text, so that every refusal names its
 # parameter in the one error model; their documented types say what that parsing takes.
 Schema = Mapping[str, Any]
-TEXT: Final[Schema] = {"type": "string", "pattern": "^[^\\x00]*$"}  # Postgres text holds no NUL
+# Postgres text holds no NUL. Not empty: empty is the other arm of `query`'s oneOf, and a value
+# must match exactly one arm.
+TEXT: Final[Schema] = {"type": "string", "minLength": 1, "pattern": "^[^\\x00]*$"}
 UUID: Final[Schema] = {"type": "string", "format": "uuid"}
 TIMESTAMP: Final[Schema] = {"type": "string", "format": "date-time"}
 DATE: Final[Schema] = {"type": "string", "format": "date"}
@@ -109,9 +111,19 @@ def body(schema: Schema) -> msgspec.Meta:
     """A request body field's rule, for the OpenAPI document only: the business type still
     checks it, and names the field when it refuses (msgspec would check a Meta constraint
     itself, in its own words)."""
+    return msgspec.Meta(extra_json_schema={"extra": _attributes(schema)})
+
+
+def each_requires_the_other(*fields: str) -> Schema:
+    """A request body's rule that any of `fields` given requires the others, for the OpenAPI
+    document only (the converter checks it): the body struct's `openapi_extra`."""
+    others = {field: [other for other in fields if other != field] for field in fields}
+    return _attributes({"dependentRequired": others})
+
+
+def _attributes(schema: Schema) -> Schema:
     # Litestar sets these on its Schema object, whose attributes are snake_case.
-    extra = {_CAMEL_HUMP.sub("_", key).lower(): value for key, value in schema.items()}
-    return msgspec.Meta(extra_json_schema={"extra": extra})
+    return {_CAMEL_HUMP.sub("_", key).lower(): value for key, value in schema.items()}
 
 
 # What Name.parse takes: a letter, then 2 to 19 letters, digits, spaces, ' or -.
@@ -124,6 +136,21 @@ TEXT_BODY: Final[Schema] = {
     "pattern": "^[^\\x00]*[^\\s\\x00][^\\x00]*$",
 }
 ROLES: Final[Schema] = {"items": choice(Role), "uniqueItems": True}
+# What Password.parse takes. JSON Schema counts characters, as the rule does, but not bytes:
+# the byte limit is in words (tests/support/fuzz_hooks.py keeps schemathesis's valid cases to it).
+PASSWORD: Final[Schema] = {
+    "minLength": password.MIN_LENGTH,
+    "maxLength": password.MAX_LENGTH,
+    "pattern": "^[^\\x00]*$",
+    "writeOnly": True,
+    "description": (
+        f"{password.MIN_LENGTH} to {password.MAX_LENGTH} characters, and at most "
+        f"{password.MAX_BYTES} bytes once encoded as UTF-8, bcrypt's limit (é takes 2 bytes, "
+        "€ 3, most emoji 4)"
+    ),
+}
+# JSON Schema cannot relate two fields: the rule is in words, and the converter checks it.
+PASSWORD_CONFIRM: Final[Schema] = {"writeOnly": True, "description": "Must equal `password`"}
 # Addresses Email.parse takes (a part of them: a local part of at most 64 characters, a top-level
 # domain starting with a letter), so that an address the document allows is never refused.
 _ATEXT = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"

@@ -40,6 +40,22 @@ async def test_both_are_created_together(api: Services, admin: User) -> None:
     assert str(stored.id) == body["user"]["id"]
 
 
+async def test_a_refused_user_field_is_named_under_user(api: Services, admin: User) -> None:
+    user = {**NEW_USER, "password": "short", "passwordConfirm": "shorter"}
+    response = await api.sales.post(
+        "/v1/tranexample",
+        json={"user": user, "product": VALID},
+        headers=api.bearer(admin),
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["fields"] == [
+        {"field": "user.password", "error": "must be 8 to 72 characters long"},
+        {"field": "user.passwordConfirm", "error": "must equal password"},
+    ]
+    with pytest.raises(UserNotFoundError):
+        await api.users.query_by_email(Email.parse(EMAIL))
+
+
 async def test_a_failing_second_step_leaves_no_user_behind(api: Services, admin: User) -> None:
     # Valid JSON whose name the business rules refuse: the user is stored
     # first, then converting the product fails, and the transaction rolls back.

@@ -56,6 +56,55 @@ async def test_create_names_every_refused_field(api: Services, admin: User) -> N
     assert fields == {"name", "email", "roles", "passwordConfirm"}
 
 
+@pytest.mark.parametrize(
+    "password",
+    [
+        "x" * 8,
+        "x" * 72,
+        "é" * 36,  # 72 bytes
+        "🔑" * 18,  # 72 bytes
+    ],
+)
+async def test_create_takes_a_password_at_the_bounds_of_its_rule(
+    api: Services, admin: User, password: str
+) -> None:
+    body = new_user_json(password=password, passwordConfirm=password)
+    response = await api.sales.post("/v1/users", json=body, headers=api.bearer(admin))
+    assert response.status_code == 201, response.text
+    token = await api.auth.get(f"/v1/auth/token/{KID}", auth=(body["email"], password))
+    assert token.status_code == 200, token.text
+
+
+@pytest.mark.parametrize(
+    ("password", "error"),
+    [
+        ("x" * 7, "must be 8 to 72 characters long"),
+        ("x" * 73, "must be 8 to 72 characters long"),
+        ("ééééééé", "must be 8 to 72 characters long"),  # 14 bytes, but 7 characters
+        ("é" * 37, "must be at most 72 bytes as UTF-8 (é takes 2, € 3, most emoji 4)"),
+        ("x" * 71 + "€", "must be at most 72 bytes as UTF-8 (é takes 2, € 3, most emoji 4)"),
+    ],
+)
+async def test_create_refuses_a_password_naming_the_field_and_the_rule(
+    api: Services, admin: User, password: str, error: str
+) -> None:
+    body = new_user_json(password=password, passwordConfirm=password)
+    response = await api.sales.post("/v1/users", json=body, headers=api.bearer(admin))
+    assert response.status_code == 400
+    assert response.json()["fields"] == [{"field": "password", "error": error}]
+
+
+async def test_create_refuses_a_confirmation_unlike_the_password(
+    api: Services, admin: User
+) -> None:
+    body = new_user_json(passwordConfirm="correct horse battery!")
+    response = await api.sales.post("/v1/users", json=body, headers=api.bearer(admin))
+    assert response.status_code == 400
+    assert response.json()["fields"] == [
+        {"field": "passwordConfirm", "error": "must equal password"}
+    ]
+
+
 async def test_create_refuses_unknown_and_missing_fields(api: Services, admin: User) -> None:
     unknown = await api.sales.post(
         "/v1/users", json=new_user_json(isAdmin=True), headers=api.bearer(admin)
@@ -105,11 +154,33 @@ async def test_update_sets_and_clears_the_department(api: Services, user: User) 
     assert cleared.json()["department"] is None
 
 
-async def test_update_password_needs_its_confirmation(api: Services, user: User) -> None:
+@pytest.mark.parametrize(
+    ("body", "refused"),
+    [
+        ({"password": "a new password"}, {"passwordConfirm": "required with password"}),
+        ({"passwordConfirm": "a new password"}, {"password": "required with passwordConfirm"}),
+        (
+            {"password": "a new password", "passwordConfirm": "a new passw0rd"},
+            {"passwordConfirm": "must equal password"},
+        ),
+        (
+            {"password": "short", "passwordConfirm": "short"},
+            {"password": "must be 8 to 72 characters long"},
+        ),
+    ],
+)
+async def test_update_refuses_a_new_password_naming_the_field_and_the_rule(
+    api: Services, user: User, body: dict[str, str], refused: dict[str, str]
+) -> None:
+    response = await api.sales.patch(f"/v1/users/{user.id}", json=body, headers=api.bearer(user))
+    assert response.status_code == 400
+    assert {f["field"]: f["error"] for f in response.json()["fields"]} == refused
+    old = await api.auth.get(f"/v1/auth/token/{KID}", auth=(str(user.email), PASSWORD))
+    assert old.status_code == 200
+
+
+async def test_update_changes_the_password_with_its_confirmation(api: Services, user: User) -> None:
     path, headers = f"/v1/users/{user.id}", api.bearer(user)
-    alone = await api.sales.patch(path, json={"password": "a new password"}, headers=headers)
-    assert alone.status_code == 400
-    assert alone.json()["fields"][0]["field"] == "passwordConfirm"
     both = {"password": "a new password", "passwordConfirm": "a new password"}
     assert (await api.sales.patch(path, json=both, headers=headers)).status_code == 200
     old = await api.auth.get(f"/v1/auth/token/{KID}", auth=(str(user.email), PASSWORD))

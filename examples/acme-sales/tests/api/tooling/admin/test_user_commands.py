@@ -93,9 +93,9 @@ async def test_useradd_refuses_a_taken_email(
         ("Ann a@b.co --role ROOT", "", "--role: unknown role 'ROOT'"),
         ("Ann a@b.co --role USER --role USER", "", "--role: role 'USER' is listed more than once"),
         ("Ann a@b.co --department -", "", "--department: must be 3 to 20"),
-        ("Ann a@b.co", "short\n", "password: must be 8 to 72 bytes long"),
-        ("Ann a@b.co", "", "password: must be 8 to 72 bytes long"),
-        ("Ann a@b.co --password short", "", "--password: must be 8 to 72 bytes long"),
+        ("Ann a@b.co", "short\n", "password: must be 8 to 72 characters long"),
+        ("Ann a@b.co", "", "password: must be 8 to 72 characters long"),
+        ("Ann a@b.co --password short", "", "--password: must be 8 to 72 characters long"),
     ],
 )
 async def test_useradd_refuses_bad_input_with_a_usage_error(

@@ -53,11 +53,13 @@ def routes(
     )
     async def create_tran(request: Request[Any, Any, Any], data: JSONBody[NewTran]) -> Tran:
         actor_id = mid.auth_info(request).user_id
+        try:
+            new_user = usermodels.to_bus_new_user(data.user)
+        except errs.Error as err:
+            raise _prefixed("user", err) from err
         async with tx.transaction(db) as conn:
             try:
-                user = await users.with_querier(conn).create(
-                    usermodels.to_bus_new_user(data.user), actor_id=actor_id
-                )
+                user = await users.with_querier(conn).create(new_user, actor_id=actor_id)
             except userbus.DuplicateEmailError as err:
                 raise errs.Error(errs.ErrCode.ALREADY_EXISTS, "email is not unique") from err
             try:

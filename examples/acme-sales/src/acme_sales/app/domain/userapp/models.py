@@ -5,7 +5,7 @@ field at once; `to_app_*` turn business values back into plain JSON ones.
 """
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, ClassVar, Final
 from uuid import UUID
 
 import msgspec
@@ -14,7 +14,7 @@ from msgspec import UNSET, UnsetType
 from acme_sales.app.sdk import apidoc
 from acme_sales.app.sdk.errs import FieldErrors
 from acme_sales.business.domain import userbus
-from acme_sales.business.sdk.unchanged import UNCHANGED, Unchanged
+from acme_sales.business.sdk.unchanged import UNCHANGED
 from acme_sales.business.types import Email, Name, Password, Role
 
 
@@ -34,25 +34,36 @@ NameText = Annotated[str, apidoc.body(apidoc.NAME)]
 RoleList = Annotated[list[str], apidoc.body(apidoc.ROLES)]
 EmailText = Annotated[str, apidoc.body(apidoc.EMAIL_ADDRESS)]
 DepartmentText = Annotated[str, apidoc.body(apidoc.NAME_OR_EMPTY)]
+PasswordText = Annotated[str, apidoc.body(apidoc.PASSWORD)]
+ConfirmText = Annotated[str, apidoc.body(apidoc.PASSWORD_CONFIRM)]
+
+# What a `passwordConfirm` other than `password` is told (apidoc.PASSWORD_CONFIRM says it too).
+CONFIRM_RULE: Final = "must equal password"
 
 
 class NewUser(msgspec.Struct, frozen=True, rename="camel", forbid_unknown_fields=True):
     name: NameText
     email: EmailText
     roles: RoleList
-    password: str
-    password_confirm: str
+    password: PasswordText
+    password_confirm: ConfirmText
     department: DepartmentText | None = None
 
 
 class UpdateUser(msgspec.Struct, frozen=True, rename="camel", forbid_unknown_fields=True):
-    """Every field may be left out, meaning unchanged; `department: null` clears it."""
+    """Every field may be left out, meaning unchanged; `department: null` clears it; a new
+    password comes with its confirmation, neither without the other."""
+
+    # For the document (foundation/apischema.py); _check_confirmation enforces it.
+    openapi_extra: ClassVar[apidoc.Schema] = apidoc.each_requires_the_other(
+        "password", "passwordConfirm"
+    )
 
     name: NameText | UnsetType = UNSET
     email: EmailText | UnsetType = UNSET
     department: DepartmentText | UnsetType | None = UNSET
-    password: str | UnsetType = UNSET
-    password_confirm: str | UnsetType = UNSET
+    password: PasswordText | UnsetType = UNSET
+    password_confirm: ConfirmText | UnsetType = UNSET
     enabled: bool | UnsetType = UNSET
 
 
@@ -79,11 +90,8 @@ def to_bus_new_user(app: NewUser) -> userbus.NewUser:
     email = errors.check("email", Email.parse, app.email)
     roles = errors.check("roles", Role.parse_many, app.roles)
     department = errors.check("department", _optional_name, app.department)
-    password = errors.check(
-        "passwordConfirm",
-        lambda confirm: Password.parse_confirmed(app.password, confirm),
-        app.password_confirm,
-    )
+    password = errors.check("password", Password.parse, app.password)
+    _check_confirmation(errors, app.password, app.password_confirm)
     errors.raise_if_any()
     return userbus.NewUser(
         name=name, email=email, roles=roles, department=department, password=password
@@ -92,14 +100,8 @@ def to_bus_new_user(app: NewUser) -> userbus.NewUser:
 
 def to_bus_update_user(app: UpdateUser) -> userbus.UpdateUser:
     errors = FieldErrors()
-    password: Password | Unchanged = UNCHANGED
-    if not (isinstance(app.password, UnsetType) and isinstance(app.password_confirm, UnsetType)):
-        # A new password counts only with its confirmation; either alone is refused.
-        password = errors.check(
-            "passwordConfirm",
-            lambda confirm: Password.parse_confirmed(_or_empty(app.password), confirm),
-            _or_empty(app.password_confirm),
-        )
+    password = errors.check_update("password", Password.parse, app.password)
+    _check_confirmation(errors, app.password, app.password_confirm)
     name = errors.check_update("name", Name.parse, app.name)
     email = errors.check_update("email", Email.parse, app.email)
     department = errors.check_update("department", _optional_name, app.department)
@@ -124,5 +126,15 @@ def _optional_name(raw: str | None) -> Name | None:
     return None if raw is None or raw == "" else Name.parse(raw)
 
 
-def _or_empty(value: str | UnsetType) -> str:
-    return "" if isinstance(value, UnsetType) else value
+def _check_confirmation(
+    errors: FieldErrors, password: str | UnsetType, confirm: str | UnsetType
+) -> None:
+    """A new password comes with `passwordConfirm` equal to it, and neither without the other
+    (left out is UNSET, which only a partial update allows)."""
+    if isinstance(confirm, UnsetType):
+        if not isinstance(password, UnsetType):
+            errors.add("passwordConfirm", "required with password")
+    elif isinstance(password, UnsetType):
+        errors.add("password", "required with passwordConfirm")
+    elif confirm != password:
+        errors.add("passwordConfirm", CONFIRM_RULE)
