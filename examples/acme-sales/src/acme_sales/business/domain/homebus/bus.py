@@ -1,7 +1,7 @@
 """The home rules.
 
-A home belongs to an existing, enabled user; times are UTC. Every change (create, update,
-delete) runs in one transaction with its audit row, when the bus has an AuditBus.
+A home belongs to an existing, enabled user; times are UTC. Every change (create,
+update, delete) runs in one transaction with its audit row, when the bus has an AuditBus.
 """
 
 import contextlib
@@ -214,9 +214,8 @@ class HomeBus:
         )
 
     async def on_user_deleting(self, event: delegate.Event) -> None:
-        """user/deleting, registered once when the service is wired: the user's
-        homes go first, each with its
-        audit row (the foreign key would delete them unaudited)."""
+        """user/deleting, registered once when the service is wired: deletes the user's rows,
+        each with its audit row, before the foreign key would delete them unaudited."""
         deleting = event.params_as(userbus.UserDeleting)
         bus = self.with_querier(event.db)
         await bus._delete_rows(event.db, "user_id", [deleting.user_id], deleting.actor_id)

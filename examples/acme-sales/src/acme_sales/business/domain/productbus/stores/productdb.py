@@ -52,12 +52,16 @@ SET
     date_updated = $5
 WHERE product_id = $1"""
 _DELETE_MANY: typing.Final = "DELETE FROM products WHERE product_id = ANY($1::uuid[])"
-# Business column -> the rows a delete locks by it: the rows by their ids, a user's rows, and the
-# rows a cascading reference gives to what goes. In id order, so that two deletes lock the same
-# rows in the same order and cannot deadlock.
+# Business column -> the query locking the rows a delete takes by it: by their ids, by their
+# owner, by each reference that cascades. In id order, so that two deletes lock the rows they
+# share in the same order and cannot deadlock.
+_LOCK_COLUMNS: typing.Final = {
+    "id": "product_id",
+    "user_id": "user_id",
+}
 _LOCK_BY: typing.Final = {
-    "id": f"{_SELECT}WHERE product_id = ANY($1::uuid[])\nORDER BY product_id\nFOR UPDATE",
-    "user_id": f"{_SELECT}WHERE user_id = ANY($1::uuid[])\nORDER BY product_id\nFOR UPDATE",
+    key: f"{_SELECT}WHERE {column} = ANY($1::uuid[])\nORDER BY product_id\nFOR UPDATE"
+    for key, column in _LOCK_COLUMNS.items()
 }
 
 # Business order field -> column: the only text that reaches ORDER BY.
@@ -85,7 +89,7 @@ class ProductDB:
         try:
             await sqldb.execute(self._db, _INSERT, *to_db_product(item))
         except sqldb.ForeignKeyViolationError as err:
-            # The table's only other foreign key: the owner, deleted since the bus looked.
+            # The table's only foreign key: the owner, deleted since the bus looked.
             raise productbus.UnknownOwnerError from err
 
     async def update(self, item: productbus.Product) -> None:
