@@ -42,9 +42,9 @@ BUILTIN_NAMES = frozenset(dir(builtins)) | {"PythonFinalizationError"}
 # named so would render into them. (Moving them out of app/domain needs a Copier migration that
 # carries a project's edits along; until then these three names are taken.)
 BUILT_IN_APP_PACKAGES = {
-    "check": "liveness and readiness routes",
-    "auth": "auth service's routes",
-    "tran": "transaction example route",
+    "check": "the liveness and readiness routes",
+    "auth": "the auth service's routes",
+    "tran": "the transaction example's route",
 }
 
 # Longest domain and field names: generated lines must fit ruff's 100 columns even with the
@@ -688,7 +688,7 @@ def _name_problem(name: Any) -> str:
     package = name.replace("_", "")
     if package in BUILT_IN_APP_PACKAGES:
         return (
-            f"domains: {name!r} would render into app/domain/{package}app, the service's "
+            f"domains: {name!r} would render into app/domain/{package}app, which holds "
             f"{BUILT_IN_APP_PACKAGES[package]}; choose another name"
         )
     return ""

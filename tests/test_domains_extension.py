@@ -299,8 +299,8 @@ REFUSED: list[tuple[str, Any, str]] = [
         (
             f"name-built-in-app-package-{name}",
             {name: {"fields": FIELDS}},
-            f"domains: {name!r} would render into app/domain/{name.replace('_', '')}app, the "
-            f"service's {ext.BUILT_IN_APP_PACKAGES[name.replace('_', '')]}; choose another name",
+            f"domains: {name!r} would render into app/domain/{name.replace('_', '')}app, which "
+            f"holds {ext.BUILT_IN_APP_PACKAGES[name.replace('_', '')]}; choose another name",
         )
         for name in ["check", "auth", "tran", "ch_eck"]
     ],
