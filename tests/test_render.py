@@ -541,10 +541,12 @@ def test_every_field_type_paths_and_routes(
         pkg: (src / "app" / "domain" / f"{pkg}app" / "routes.py").read_text(encoding="utf-8")
         for pkg in ("deliverybatch", "workorder")
     }
-    assert '@get(\n        "/v1/work-orders",' in routes["workorder"]
+    assert '@litestar.get(\n        "/v1/work-orders",' in routes["workorder"]
     assert '"/v1/work-orders/{work_order_id:str}"' in routes["workorder"]
     assert '"/v1/vwork-orders"' in routes["workorder"]
-    assert '@get(\n        "/v1/delivery-batches",' in routes["deliverybatch"]  # the custom plural
+    assert (
+        '@litestar.get(\n        "/v1/delivery-batches",' in routes["deliverybatch"]
+    )  # the custom plural
     assert '"/v1/delivery-batches/{delivery_batch_id:str}"' in routes["deliverybatch"]
     sales_routes = (src / "api" / "services" / "sales" / "routes.py").read_text(encoding="utf-8")
     assert "deliverybatchapp" in sales_routes and "workorderapp" in sales_routes
