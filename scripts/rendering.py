@@ -66,7 +66,7 @@ def render(dst: Path, data: Mapping[str, Any] | None = None) -> Path:
             data=dict(data or {}),
             defaults=True,
             vcs_ref="HEAD",
-            # --trust: copier.yml loads Jinja extensions (extensions/domains.py) for `domains`.
+            # --trust: copier.yml loads Jinja extensions (extensions/domains/) for `domains`.
             unsafe=True,
             quiet=True,
         )

@@ -1,26 +1,25 @@
-"""extensions/domains.py, imported by path as Copier loads it (it is not a package of this repo)."""
+"""extensions/domains/, loaded as Copier loads it: through extensions/load_domains.py, imported by
+path (neither is a package of this repository)."""
 
 from __future__ import annotations
 
 import importlib.util
-import sys
 from functools import cache
 from pathlib import Path
 from types import ModuleType
 
-EXTENSION = Path(__file__).resolve().parent.parent / "extensions" / "domains.py"
-MODULE_NAME = "template_extensions_domains"
+ENTRY = Path(__file__).resolve().parent.parent / "extensions" / "load_domains.py"
+MODULE_NAME = "template_extensions_load_domains"
 
 
 @cache
 def domains_extension() -> ModuleType:
-    """The module, loaded once (its dataclasses need it registered in sys.modules)."""
-    spec = importlib.util.spec_from_file_location(MODULE_NAME, EXTENSION)
-    assert spec is not None and spec.loader is not None, f"cannot load {EXTENSION}"
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[MODULE_NAME] = module
-    spec.loader.exec_module(module)
-    return module
+    """The package (its __init__ gathers what the tests use), loaded once."""
+    spec = importlib.util.spec_from_file_location(MODULE_NAME, ENTRY)
+    assert spec is not None and spec.loader is not None, f"cannot load {ENTRY}"
+    entry = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(entry)
+    return entry.domains
 
 
 def generated_test_files(answer: dict[str, object]) -> dict[str, list[str]]:

@@ -1,6 +1,7 @@
-"""extensions/domains.py's evolution on its own: the migrations a changed `domains` answer needs
-beyond a project's record, and every change it refuses without the domain's explicit `drop`,
-`retype` or `backfill`, each with its message (which names the domain, the field and the rule).
+"""Evolution (extensions/domains/evolution.py and changes.py) on its own: the migrations a changed
+`domains` answer needs beyond a project's record, and every change it refuses without the domain's
+explicit `drop`, `retype` or `backfill`, each with its message (which names the domain, the field
+and the rule).
 
 Fast: no render. tests/test_update.py proves Copier renders these migrations, refuses through the
 question's validator, and that a real database takes them with its rows.

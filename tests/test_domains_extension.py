@@ -1,4 +1,4 @@
-"""extensions/domains.py on its own: how a `domains` answer is normalised for the templates, and
+"""extensions/domains/ on its own: how a `domains` answer is normalised for the templates, and
 every rule `domain_problem` enforces, each with its message (which names the domain and the rule).
 
 Fast: no render. tests/test_answers.py proves Copier refuses these answers through the question's
@@ -290,8 +290,8 @@ REFUSED: list[tuple[str, Any, str]] = [
         (
             f"name-python-built-in-{name}",  # class Exception would shadow the built-in it raises
             {name: {"fields": FIELDS}},
-            f"domains: {name!r} would be the class {ext._pascal(name)}, a Python built-in that the "
-            "generated code uses by that name; choose another name",
+            f"domains: {name!r} would be the class {ext.pascal_case(name)}, a Python built-in that "
+            "the generated code uses by that name; choose another name",
         )
         for name in ["exception", "value_error", "key_error", "base_exception"]
     ],
@@ -759,9 +759,9 @@ def test_a_reference_is_a_uuid_column_with_a_foreign_key_and_its_own_facts() -> 
         "CONSTRAINT lines_reviewer_fkey REFERENCES users (user_id) ON DELETE CASCADE"
     )
     # Longer than Postgres keeps (63 bytes): cut, and still told apart by a digest of the whole.
-    long = ext._constraint_name("p" * 40 + "_" + "f" * 20 + "_fkey")
+    long = ext.constraint_name("p" * 40 + "_" + "f" * 20 + "_fkey")
     assert len(long) == 63
-    assert long != ext._constraint_name("p" * 40 + "_" + "f" * 19 + "g_fkey")
+    assert long != ext.constraint_name("p" * 40 + "_" + "f" * 19 + "g_fkey")
     assert (to_product["filter"], to_product["camel"]) == ("equals", "productId")
     assert (
         to_product["samples"] == sorted(to_product["samples"]) and len(to_product["samples"]) == 3
