@@ -555,7 +555,7 @@ def test_every_field_type_paths_and_routes(
     model = (src / "business" / "domain" / "deliverybatchbus" / "model.py").read_text("utf-8")
     assert re.search(r"^class DeliveryBatch\b", model, re.MULTILINE)
     for enum in ("DeliveryBatchStatusChoice", "DeliveryBatchSizeChoice"):
-        assert re.search(rf"^class {enum}\(StrEnum\):", model, re.MULTILINE), enum
+        assert re.search(rf"^class {enum}\(enum\.StrEnum\):", model, re.MULTILINE), enum
 
     sql = (migrations / "delivery_batch.sql").read_text(encoding="utf-8")
     assert "CREATE TABLE delivery_batches (" in sql

@@ -48,9 +48,8 @@ def type_aliases(domain: dict[str, Any], used: list[str]) -> str:
     names = sorted({name.partition(".")[0] for name in used} & set(domain["shadowed"]))
     if not names:
         return ""
-    called = ", ".join(f"`{name}`" for name in names)
     return "\n".join(
-        [f"# A field is called {called}: the class bodies below name it by an alias no field"]
+        ["# Fields are called like these: the class bodies below name them by aliases no field"]
         + ["# can take, since a later annotation there would mean the field."]
         + [f"_{name} = {name}" for name in names]
     )
