@@ -86,6 +86,7 @@ def service(db_config: sqldb.DBConfig, tmp_path: Path) -> Iterator[RunningServic
                 "--web-workers", "2",
                 "--web-shutdown-timeout", f"{SHUTDOWN_TIMEOUT:g}s",
                 "--web-drain-period", "0s",  # these tests watch the stop itself
+                "--web-request-deadline", "0s",  # a request outlives the stop, not its deadline
             ],
             cwd=PROJECT_ROOT,
             env=env,
